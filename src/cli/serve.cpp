@@ -1,0 +1,91 @@
+// portcullis serve: the registry.
+#include <csignal>
+#include <thread>
+
+#include "base/log.hpp"
+#include "cli/commands.hpp"
+#include "registry/service.hpp"
+
+namespace portcullis::cli {
+namespace {
+
+struct ServeFlags {
+  std::string config;
+  std::string data;
+  std::string listen;
+  std::string tls_cert;
+  std::string tls_key;
+  std::string log_level;
+  std::string log_format;
+};
+
+int serve(const ServeFlags& flags) {
+  Settings settings;
+  if (!flags.config.empty()) {
+    auto loaded = settings.load_yaml_file(flags.config);
+    if (!loaded) return report(loaded.error());
+    auto unknown = settings.unknown_keys(registry::service_config_keys());
+    if (!unknown.empty()) {
+      for (const auto& u : unknown) std::fprintf(stderr, "portcullis: %s\n", u.c_str());
+      return kExitUsage;
+    }
+  }
+  if (!flags.data.empty()) settings.set_flag("data", flags.data);
+  if (!flags.listen.empty()) settings.set_flag("listen", flags.listen);
+  if (!flags.tls_cert.empty()) settings.set_flag("tls.cert", flags.tls_cert);
+  if (!flags.tls_key.empty()) settings.set_flag("tls.key", flags.tls_key);
+  if (!flags.log_level.empty()) settings.set_flag("log.level", flags.log_level);
+  if (!flags.log_format.empty()) settings.set_flag("log.format", flags.log_format);
+
+  auto level = log::parse_level(*settings.get_string("log.level", "info"));
+  if (!level) return report(level.error());
+  log::set_level(*level);
+  auto format = log::parse_format(*settings.get_string("log.format", "text"));
+  if (!format) return report(format.error());
+  log::set_format(*format);
+
+  auto config = registry::load_service_config(settings);
+  if (!config) return report(config.error());
+
+  // Signals are taken by one thread with sigwait; every other thread inherits the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  auto service = registry::Service::open(std::move(*config));
+  if (!service) return report(service.error());
+  auto listening = (*service)->listen();
+  if (!listening) return report(listening.error());
+
+  registry::Service* s = service->get();
+  std::thread waiter([s, signals] {
+    int signal = 0;
+    sigwait(&signals, &signal);
+    log::info("draining connections", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
+    s->shutdown();
+  });
+  waiter.detach();
+  s->run();
+  log::info("stopped");
+  return kExitOk;
+}
+
+}  // namespace
+
+void register_serve(CLI::App& app, Runner& run) {
+  auto flags = std::make_shared<ServeFlags>();
+  auto* cmd = app.add_subcommand("serve", "Run the OCI registry");
+  cmd->add_option("--config", flags->config, "YAML configuration file");
+  cmd->add_option("--data", flags->data, "Data directory (default ./data)");
+  cmd->add_option("--listen", flags->listen, "HOST:PORT to listen on (default 127.0.0.1:5000)");
+  cmd->add_option("--tls-cert", flags->tls_cert, "PEM certificate chain; enables TLS");
+  cmd->add_option("--tls-key", flags->tls_key, "PEM private key");
+  cmd->add_option("--log-level", flags->log_level, "debug, info, warn or error");
+  cmd->add_option("--log-format", flags->log_format, "text or json");
+  cmd->callback([flags, &run] { run = [flags] { return serve(*flags); }; });
+}
+
+}  // namespace portcullis::cli

@@ -1,0 +1,54 @@
+// HTTP client over libcurl: one easy handle per Client (connections are reused).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "base/result.hpp"
+
+namespace portcullis::http {
+
+struct ClientRequest {
+  std::string method = "GET";
+  std::string url;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  bool send_body = false;  // send `body` even when empty (PUT/POST/PATCH)
+};
+
+struct ClientResponse {
+  long status = 0;
+  std::vector<std::pair<std::string, std::string>> headers;  // names lowercased
+  std::string body;
+
+  // The first header with this (case-insensitive) name, or empty.
+  std::string_view header(std::string_view name) const;
+};
+
+struct ClientOptions {
+  bool tls_verify = true;
+  std::string ca_file;
+  long timeout_seconds = 300;
+  std::string basic_user;  // with basic_password: HTTP Basic on every request
+  std::string basic_password;
+};
+
+class Client {
+ public:
+  explicit Client(ClientOptions options = {});
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  Result<ClientResponse> send(const ClientRequest& request);
+
+ private:
+  ClientOptions options_;
+  void* curl_;
+};
+
+}  // namespace portcullis::http

@@ -1,0 +1,169 @@
+// Manifests (distribution-spec "Pulling manifests", "Pushing manifests", "Deleting manifests"):
+// stored byte for byte, checked for blobs and children the repository does not hold, indexed by
+// subject for the referrers API.
+#include <nlohmann/json.hpp>
+
+#include "oci/manifest.hpp"
+#include "oci/media_types.hpp"
+#include "oci/names.hpp"
+#include "registry/errors.hpp"
+#include "registry/registry.hpp"
+
+namespace portcullis::registry {
+namespace {
+
+std::string_view media_type_of(std::string_view content_type) {
+  auto semicolon = content_type.find(';');
+  auto t = content_type.substr(0, semicolon);
+  while (!t.empty() && t.back() == ' ') t.remove_suffix(1);
+  return t;
+}
+
+}  // namespace
+
+http::Response Registry::get_manifest(Call& call, bool head) {
+  const std::string& reference = call.route.reference;
+  std::string digest_text;
+  if (reference.find(':') != std::string::npos) {
+    auto digest = Digest::parse(reference);
+    if (!digest) return error_response(RegistryError::kDigestInvalid, digest.error().message());
+    digest_text = digest->str();
+  } else {
+    if (!oci::is_valid_tag(reference)) {
+      return error_response(RegistryError::kTagInvalid,
+                            fmt::format("invalid tag \"{}\"", reference.substr(0, 200)));
+    }
+    auto resolved = metadata_.resolve_tag(call.route.name, reference);
+    if (!resolved) return internal_error(call, resolved.error());
+    if (!*resolved) {
+      auto exists = metadata_.repository_exists(call.route.name);
+      if (exists && !*exists) {
+        return error_response(RegistryError::kNameUnknown,
+                              fmt::format("repository {} is not known", call.route.name));
+      }
+      return error_response(RegistryError::kManifestUnknown,
+                            fmt::format("tag {} is not in repository {}", reference, call.route.name));
+    }
+    digest_text = std::move(**resolved);
+  }
+  auto manifest = metadata_.get_manifest(call.route.name, digest_text);
+  if (!manifest) return internal_error(call, manifest.error());
+  if (!*manifest) {
+    auto exists = metadata_.repository_exists(call.route.name);
+    if (exists && !*exists) {
+      return error_response(RegistryError::kNameUnknown,
+                            fmt::format("repository {} is not known", call.route.name));
+    }
+    return error_response(RegistryError::kManifestUnknown,
+                          fmt::format("manifest {} is not in repository {}", digest_text,
+                                      call.route.name));
+  }
+  http::Response res;
+  res.set("Content-Type", (*manifest)->media_type);
+  res.set("Docker-Content-Digest", digest_text);
+  res.set("ETag", "\"" + digest_text + "\"");
+  if (head) {
+    res.head_length = (*manifest)->content.size();
+  } else {
+    res.body = std::move((*manifest)->content);
+  }
+  return res;
+}
+
+http::Response Registry::put_manifest(Call& call) {
+  const std::string& reference = call.route.reference;
+  std::optional<Digest> pushed_digest;
+  std::optional<std::string_view> tag;
+  if (reference.find(':') != std::string::npos) {
+    auto digest = Digest::parse(reference);
+    if (!digest) return error_response(RegistryError::kDigestInvalid, digest.error().message());
+    pushed_digest = *digest;
+  } else if (oci::is_valid_tag(reference)) {
+    tag = reference;
+  } else {
+    return error_response(RegistryError::kTagInvalid,
+                          fmt::format("invalid tag \"{}\"", reference.substr(0, 200)));
+  }
+  auto length = call.request.body->content_length();
+  if (length && *length > oci::kMaxManifestBytes) {
+    return error_response(RegistryError::kTooLarge,
+                          fmt::format("manifest of {} bytes exceeds the {} byte limit", *length,
+                                      oci::kMaxManifestBytes));
+  }
+  auto body = call.request.read_body(oci::kMaxManifestBytes);
+  if (!body) {
+    if (body.error().code() == ErrorCode::kOutOfRange) {
+      return error_response(RegistryError::kTooLarge, body.error().message());
+    }
+    return error_response(RegistryError::kManifestInvalid, body.error().message());
+  }
+  Digest digest = digest_of(*body, pushed_digest ? pushed_digest->algorithm() : DigestAlgorithm::kSha256);
+  if (pushed_digest && *pushed_digest != digest) {
+    return error_response(RegistryError::kDigestInvalid,
+                          fmt::format("manifest content has digest {}, not {}", digest.str(),
+                                      pushed_digest->str()));
+  }
+  auto content_type = media_type_of(call.request.header(http::beast_http::field::content_type));
+  auto manifest = oci::parse_manifest(content_type, *body);
+  if (!manifest) {
+    return error_response(RegistryError::kManifestInvalid, manifest.error().what());
+  }
+  std::vector<store::ManifestReference> references;
+  if (manifest->config) references.push_back({manifest->config->digest.str(), false, true});
+  for (const auto& layer : manifest->layers) {
+    // Foreign layers (with urls) live elsewhere: image-spec "urls", Docker's nondistributable.
+    references.push_back({layer.digest.str(), false, layer.urls.empty()});
+  }
+  for (const auto& child : manifest->manifests) {
+    references.push_back({child.digest.str(), true, true});
+  }
+  store::ManifestRecord record;
+  record.digest = digest.str();
+  record.media_type = manifest->media_type;
+  record.content = std::move(*body);
+  record.artifact_type = manifest->effective_artifact_type();
+  if (manifest->subject) record.subject = manifest->subject->digest.str();
+  if (!manifest->annotations.empty()) record.annotations_json = nlohmann::json(manifest->annotations).dump();
+  auto stored = metadata_.put_manifest(call.route.name, record, references, tag);
+  if (!stored) {
+    if (stored.error().code() == ErrorCode::kNotFound) {
+      return error_response(RegistryError::kManifestBlobUnknown, stored.error().message());
+    }
+    return internal_error(call, stored.error());
+  }
+  http::Response res;
+  res.status = 201;
+  res.set("Location", fmt::format("/v2/{}/manifests/{}", call.route.name, digest.str()));
+  res.set("Docker-Content-Digest", digest.str());
+  if (manifest->subject) res.set("OCI-Subject", manifest->subject->digest.str());
+  return res;
+}
+
+http::Response Registry::delete_manifest(Call& call) {
+  if (!options_.delete_enabled) {
+    return error_response(RegistryError::kUnsupported, "deletion is disabled on this registry");
+  }
+  const std::string& reference = call.route.reference;
+  Result<bool> deleted = false;
+  if (reference.find(':') != std::string::npos) {
+    auto digest = Digest::parse(reference);
+    if (!digest) return error_response(RegistryError::kDigestInvalid, digest.error().message());
+    deleted = metadata_.delete_manifest(call.route.name, digest->str());
+  } else if (oci::is_valid_tag(reference)) {
+    // distribution-spec 1.1: deleting a tag removes the tag, not the manifest.
+    deleted = metadata_.delete_tag(call.route.name, reference);
+  } else {
+    return error_response(RegistryError::kTagInvalid,
+                          fmt::format("invalid tag \"{}\"", reference.substr(0, 200)));
+  }
+  if (!deleted) return internal_error(call, deleted.error());
+  if (!*deleted) {
+    return error_response(RegistryError::kManifestUnknown,
+                          fmt::format("{} is not in repository {}", reference, call.route.name));
+  }
+  http::Response res;
+  res.status = 202;
+  return res;
+}
+
+}  // namespace portcullis::registry

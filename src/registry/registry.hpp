@@ -1,0 +1,88 @@
+// The OCI Distribution Spec v1.1 registry: request dispatch, authorization and the handlers
+// for blobs, uploads, manifests, tags, catalog and referrers.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "base/digest.hpp"
+#include "http/message.hpp"
+#include "http/server.hpp"
+#include "registry/auth.hpp"
+#include "registry/metrics.hpp"
+#include "registry/routes.hpp"
+#include "store/blob_store.hpp"
+#include "store/commit_lock.hpp"
+#include "store/metadata_store.hpp"
+
+namespace portcullis::registry {
+
+struct RegistryOptions {
+  bool delete_enabled = true;
+};
+
+class Registry {
+ public:
+  Registry(RegistryOptions options, store::MetadataStore& metadata, store::BlobStore& blobs,
+           const store::CommitLock& commit_lock, Authenticator& auth, Metrics& metrics);
+
+  http::Response handle(http::Request& request);
+  void observe(const http::Exchange& exchange);
+
+ private:
+  struct Call {
+    http::Request& request;
+    const Route& route;
+    Identity identity;
+  };
+  // Hash state of an upload kept between its requests, so the final PUT need not re-read it.
+  struct UploadSession {
+    std::mutex mutex;
+    Hasher hasher{DigestAlgorithm::kSha256};
+    int64_t hashed = 0;
+  };
+
+  http::Response dispatch(http::Request& request, const Route& route);
+  std::optional<http::Response> authorize(Call& call, unsigned needed);
+  http::Response challenge(const Call& call, std::string_view scope, std::string_view message);
+
+  http::Response get_blob(Call& call, bool head);
+  http::Response delete_blob(Call& call);
+  http::Response start_upload(Call& call);
+  http::Response patch_upload(Call& call);
+  http::Response put_upload(Call& call);
+  http::Response upload_status(Call& call);
+  http::Response cancel_upload(Call& call);
+  http::Response get_manifest(Call& call, bool head);
+  http::Response put_manifest(Call& call);
+  http::Response delete_manifest(Call& call);
+  http::Response list_tags(Call& call);
+  http::Response list_catalog(Call& call);
+  http::Response list_referrers(Call& call);
+  http::Response metrics_page();
+
+  // Upload helpers.
+  std::optional<http::Response> check_upload(Call& call, const std::string& id);
+  std::optional<http::Response> append_body(Call& call, const std::string& id,
+                                            UploadSession& session);
+  http::Response finish_upload(Call& call, const std::string& id, const Digest& digest,
+                               UploadSession* session);
+  http::Response upload_accepted(Call& call, const std::string& id, int64_t size, unsigned status);
+  std::optional<http::Response> try_mount(Call& call, const Digest& digest);
+  std::shared_ptr<UploadSession> session_for(const std::string& id);
+  void forget_session(const std::string& id);
+  http::Response internal_error(const Call& call, const Error& error);
+
+  RegistryOptions options_;
+  store::MetadataStore& metadata_;
+  store::BlobStore& blobs_;
+  const store::CommitLock& commit_lock_;
+  Authenticator& auth_;
+  Metrics& metrics_;
+  std::mutex sessions_mutex_;
+  std::unordered_map<std::string, std::shared_ptr<UploadSession>> sessions_;
+};
+
+}  // namespace portcullis::registry

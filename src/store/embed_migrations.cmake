@@ -1,0 +1,13 @@
+# Writes kMigrations[] (version, SQL text) from sql/NNN_name.sql files, in order.
+file(GLOB files ${SQL_DIR}/*.sql)
+list(SORT files)
+set(body "inline constexpr Migration kMigrations[] = {\n")
+foreach(f ${files})
+  get_filename_component(name ${f} NAME)
+  string(REGEX MATCH "^[0-9]+" version ${name})
+  math(EXPR version "${version}")
+  file(READ ${f} sql)
+  string(APPEND body "  {${version}, R\"portcullis_sql(${sql})portcullis_sql\"},\n")
+endforeach()
+string(APPEND body "};\n")
+file(WRITE ${OUT} "${body}")
