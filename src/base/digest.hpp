@@ -30,7 +30,8 @@ class Digest {
   auto operator<=>(const Digest&) const = default;
 
  private:
-  Digest(DigestAlgorithm algorithm, std::string hex) : algorithm_(algorithm), hex_(std::move(hex)) {}
+  Digest(DigestAlgorithm algorithm, std::string hex)
+      : algorithm_(algorithm), hex_(std::move(hex)) {}
   friend class Hasher;
 
   DigestAlgorithm algorithm_;

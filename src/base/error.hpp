@@ -15,8 +15,8 @@ enum class ErrorCode {
   kAlreadyExists,
   kPermissionDenied,
   kUnauthenticated,
-  kIo,               // filesystem or network failure
-  kCorrupt,          // stored data does not match what it claims to be
+  kIo,       // filesystem or network failure
+  kCorrupt,  // stored data does not match what it claims to be
   kUnsupported,
   kOutOfRange,
   kInternal,

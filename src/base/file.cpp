@@ -90,9 +90,11 @@ Status write_file_atomic(const std::filesystem::path& path, std::string_view con
   if (auto written = write_all(fd, content); !written) {
     return cleanup_on_error(written.error().context("writing {}", temp.string()));
   }
-  if (::fchmod(fd, static_cast<mode_t>(mode)) != 0) return cleanup_on_error(errno_error("chmod", temp));
+  if (::fchmod(fd, static_cast<mode_t>(mode)) != 0)
+    return cleanup_on_error(errno_error("chmod", temp));
   if (::fsync(fd) != 0) return cleanup_on_error(errno_error("fsync", temp));
-  if (::rename(temp.c_str(), path.c_str()) != 0) return cleanup_on_error(errno_error("rename", temp));
+  if (::rename(temp.c_str(), path.c_str()) != 0)
+    return cleanup_on_error(errno_error("rename", temp));
   return fsync_directory(path.parent_path().empty() ? "." : path.parent_path());
 }
 

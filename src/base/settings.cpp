@@ -48,10 +48,14 @@ Result<std::chrono::seconds> parse_duration(std::string_view text) {
   }
   std::string_view unit(end, static_cast<size_t>(text.data() + text.size() - end));
   int64_t scale = 0;
-  if (unit.empty() || unit == "s") scale = 1;
-  else if (unit == "m") scale = 60;
-  else if (unit == "h") scale = 3600;
-  else if (unit == "d") scale = 86400;
+  if (unit.empty() || unit == "s")
+    scale = 1;
+  else if (unit == "m")
+    scale = 60;
+  else if (unit == "h")
+    scale = 3600;
+  else if (unit == "d")
+    scale = 86400;
   else {
     return make_error(ErrorCode::kInvalidArgument, "duration \"{}\": unit must be s, m, h or d",
                       text);

@@ -1,9 +1,10 @@
 // portcullis gc: delete unreferenced blobs after a grace period (safe while serve runs).
+#include "store/gc.hpp"
+
 #include <iostream>
 
 #include "cli/commands.hpp"
 #include "registry/service.hpp"
-#include "store/gc.hpp"
 
 namespace portcullis::cli {
 namespace {
@@ -22,7 +23,8 @@ int gc(const GcFlags& f) {
   auto data = registry::DataDir::open(f.data);
   if (!data) return report(data.error());
   store::GcOptions options{*grace, *expiry};
-  auto report_or = store::collect_garbage(*data->metadata, *data->blobs, *data->commit_lock, options);
+  auto report_or =
+      store::collect_garbage(*data->metadata, *data->blobs, *data->commit_lock, options);
   if (!report_or) return report(report_or.error());
   std::cout << "blobs deleted: " << report_or->blobs_deleted
             << "\norphan files deleted: " << report_or->orphan_files_deleted
@@ -37,8 +39,10 @@ void register_gc(CLI::App& app, Runner& run) {
   auto f = std::make_shared<GcFlags>();
   auto* cmd = app.add_subcommand("gc", "Delete blobs that no manifest references");
   cmd->add_option("--data", f->data, "Data directory of the registry (default ./data)");
-  cmd->add_option("--grace-period", f->grace, "Keep blobs linked more recently than this (default 1h)");
-  cmd->add_option("--upload-expiry", f->upload_expiry, "Drop uploads started before this (default 24h)");
+  cmd->add_option("--grace-period", f->grace,
+                  "Keep blobs linked more recently than this (default 1h)");
+  cmd->add_option("--upload-expiry", f->upload_expiry,
+                  "Drop uploads started before this (default 24h)");
   cmd->callback([f, &run] { run = [f] { return gc(*f); }; });
 }
 

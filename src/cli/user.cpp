@@ -34,7 +34,8 @@ int add_user(const UserFlags& f) {
   bool generated = false;
   if (f.password_stdin) {
     std::getline(std::cin, password);
-    if (password.empty()) return report(make_error(ErrorCode::kInvalidArgument, "empty password on stdin"));
+    if (password.empty())
+      return report(make_error(ErrorCode::kInvalidArgument, "empty password on stdin"));
   } else {
     password = registry::random_secret();
     generated = true;
@@ -70,7 +71,8 @@ int revoke(const UserFlags& f) {
   auto removed = data->metadata->revoke_grant(f.name, f.scope);
   if (!removed) return report(removed.error());
   if (!*removed) {
-    return report(make_error(ErrorCode::kInvalidArgument, "{} has no grant on {}", f.name, f.scope));
+    return report(
+        make_error(ErrorCode::kInvalidArgument, "{} has no grant on {}", f.name, f.scope));
   }
   return kExitOk;
 }
@@ -107,29 +109,39 @@ void register_user(CLI::App& app, Runner& run) {
   auto* cmd = app.add_subcommand("user", "Manage registry users and their permissions");
   cmd->require_subcommand(1);
   cmd->add_option("--data", f->data, "Data directory of the registry (default ./data)");
+  auto data_flag = [f](CLI::App* sub) {
+    sub->add_option("--data", f->data, "Data directory of the registry (default ./data)");
+  };
 
-  auto* add = cmd->add_subcommand("add", "Add a user (or reset its password); prints a generated password");
+  auto* add =
+      cmd->add_subcommand("add", "Add a user (or reset its password); prints a generated password");
   add->add_option("name", f->name, "User name")->required();
   add->add_flag("--admin", f->admin, "May do everything, on every repository");
   add->add_flag("--password-stdin", f->password_stdin, "Read the password from standard input");
+  data_flag(add);
   add->callback([f, &run] { run = [f] { return add_user(*f); }; });
 
-  auto* g = cmd->add_subcommand("grant", "Allow actions on a repository, a namespace (prefix/) or *");
+  auto* g =
+      cmd->add_subcommand("grant", "Allow actions on a repository, a namespace (prefix/) or *");
   g->add_option("name", f->name, "User name")->required();
   g->add_option("scope", f->scope, "Repository, namespace ending in /, or *")->required();
   g->add_option("actions", f->actions, "Comma-separated: pull, push, delete, or *")->required();
+  data_flag(g);
   g->callback([f, &run] { run = [f] { return grant(*f); }; });
 
   auto* r = cmd->add_subcommand("revoke", "Remove a grant");
   r->add_option("name", f->name, "User name")->required();
   r->add_option("scope", f->scope, "The scope as granted")->required();
+  data_flag(r);
   r->callback([f, &run] { run = [f] { return revoke(*f); }; });
 
   auto* d = cmd->add_subcommand("delete", "Delete a user and its grants");
   d->add_option("name", f->name, "User name")->required();
+  data_flag(d);
   d->callback([f, &run] { run = [f] { return remove_user(*f); }; });
 
   auto* l = cmd->add_subcommand("list", "List users and grants");
+  data_flag(l);
   l->callback([f, &run] { run = [f] { return list_users(*f); }; });
 }
 

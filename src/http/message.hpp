@@ -3,7 +3,6 @@
 
 #include <boost/beast/http/fields.hpp>
 #include <boost/beast/http/verb.hpp>
-
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -31,7 +30,7 @@ class BodyReader {
 
 struct Request {
   Verb method = Verb::unknown;
-  std::string path;  // percent-decoded, without the query
+  std::string path;                                        // percent-decoded, without the query
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
   const beast_http::fields* headers = nullptr;
   BodyReader* body = nullptr;

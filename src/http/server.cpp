@@ -155,17 +155,22 @@ Status Server::listen() {
     }
     impl_->ssl.emplace(asio::ssl::context::tls_server);
     boost::system::error_code ec;
-    impl_->ssl->set_options(asio::ssl::context::default_workarounds |
-                            asio::ssl::context::no_sslv2 | asio::ssl::context::no_sslv3 |
-                            asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
+    impl_->ssl->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                            asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                            asio::ssl::context::no_tlsv1_1);
     impl_->ssl->use_certificate_chain_file(o.tls_cert, ec);
-    if (ec) return make_error(ErrorCode::kInvalidArgument, "TLS certificate {}: {}", o.tls_cert, ec.message());
+    if (ec)
+      return make_error(ErrorCode::kInvalidArgument, "TLS certificate {}: {}", o.tls_cert,
+                        ec.message());
     impl_->ssl->use_private_key_file(o.tls_key, asio::ssl::context::pem, ec);
-    if (ec) return make_error(ErrorCode::kInvalidArgument, "TLS key {}: {}", o.tls_key, ec.message());
+    if (ec)
+      return make_error(ErrorCode::kInvalidArgument, "TLS key {}: {}", o.tls_key, ec.message());
   }
   boost::system::error_code ec;
   auto address = asio::ip::make_address(o.host, ec);
-  if (ec) return make_error(ErrorCode::kInvalidArgument, "listen address \"{}\": {}", o.host, ec.message());
+  if (ec)
+    return make_error(ErrorCode::kInvalidArgument, "listen address \"{}\": {}", o.host,
+                      ec.message());
   tcp::endpoint endpoint(address, o.port);
   impl_->acceptor.emplace(impl_->io);
   impl_->acceptor->open(endpoint.protocol(), ec);
@@ -187,7 +192,8 @@ void Server::run() {
     impl_->acceptor->accept(socket, ec);
     if (ec) {
       if (impl_->stopping) break;
-      if (ec == asio::error::no_descriptors) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      if (ec == asio::error::no_descriptors)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
       continue;
     }
     {
@@ -209,7 +215,8 @@ void Server::run() {
 }
 
 void Server::shutdown(std::chrono::seconds drain) {
-  impl_->drain_deadline_ms = now_ms() + std::chrono::duration_cast<std::chrono::milliseconds>(drain).count();
+  impl_->drain_deadline_ms =
+      now_ms() + std::chrono::duration_cast<std::chrono::milliseconds>(drain).count();
   impl_->stopping = true;
   if (impl_->acceptor && impl_->acceptor->is_open()) {
     // Wakes the blocked accept(); the descriptor itself is closed with the acceptor.
@@ -225,7 +232,8 @@ void Server::Impl::reap() {
       changed.wait_for(lock, std::chrono::milliseconds(200));
       if (stopping && connections.empty()) return;
       int64_t now = now_ms();
-      int64_t idle_limit = std::chrono::duration_cast<std::chrono::milliseconds>(options.idle_timeout).count();
+      int64_t idle_limit =
+          std::chrono::duration_cast<std::chrono::milliseconds>(options.idle_timeout).count();
       for (const auto& c : connections) {
         bool expired_idle = c->idle && (stopping || now - c->last_activity_ms > idle_limit);
         bool past_deadline = stopping && now > drain_deadline_ms;
@@ -281,8 +289,9 @@ void Server::Impl::serve(Stream& stream, Connection& connection, const std::stri
     bhttp::read_header(stream, buffer, parser, ec);
     if (ec) {
       // A malformed request (not a closed connection) gets a 400 before the close.
-      bool parse_error = ec.category() == bhttp::make_error_code(bhttp::error::end_of_stream).category() &&
-                         ec != bhttp::error::end_of_stream;
+      bool parse_error =
+          ec.category() == bhttp::make_error_code(bhttp::error::end_of_stream).category() &&
+          ec != bhttp::error::end_of_stream;
       if (parse_error) {
         static constexpr std::string_view kBad =
             "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
@@ -320,8 +329,10 @@ void Server::Impl::serve(Stream& stream, Connection& connection, const std::stri
                  {{"request_id", req.request_id}, {"error", e.what()}});
       res = Response{};
       res.status = 500;
-      res.body = "{\"errors\":[{\"code\":\"UNKNOWN\",\"message\":\"internal error\",\"detail\":{\"request_id\":\"" +
-                 req.request_id + "\"}}]}";
+      res.body =
+          "{\"errors\":[{\"code\":\"UNKNOWN\",\"message\":\"internal "
+          "error\",\"detail\":{\"request_id\":\"" +
+          req.request_id + "\"}}]}";
       res.set("Content-Type", "application/json");
     }
 
@@ -389,7 +400,8 @@ uint64_t Server::Impl::write_response(Stream& stream, Response& res, bool keep_a
     }
     std::vector<std::byte> chunk(1 << 16);
     while (remaining > 0) {
-      auto want = static_cast<size_t>(std::min<int64_t>(remaining, static_cast<int64_t>(chunk.size())));
+      auto want =
+          static_cast<size_t>(std::min<int64_t>(remaining, static_cast<int64_t>(chunk.size())));
       auto n = res.source->read_at(offset, std::span(chunk.data(), want));
       if (!n || *n == 0) {
         ec = boost::system::error_code(EIO, boost::system::system_category());

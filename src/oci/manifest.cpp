@@ -161,7 +161,8 @@ Result<Manifest> parse_manifest(std::string_view content_type, std::string_view 
   if (!is_manifest_media_type(m.media_type)) {
     if (m.media_type.empty()) {
       // No mediaType and no Content-Type: tell the two shapes apart by their fields.
-      m.media_type = root.contains("manifests") ? std::string(kOciIndex) : std::string(kOciManifest);
+      m.media_type =
+          root.contains("manifests") ? std::string(kOciIndex) : std::string(kOciManifest);
     } else {
       return make_error(ErrorCode::kInvalidArgument, "manifest media type \"{}\" is not supported",
                         m.media_type);

@@ -33,9 +33,9 @@ struct Descriptor {
 struct Manifest {
   std::string media_type;  // from the document, else the Content-Type it was pushed with
   std::string artifact_type;
-  std::optional<Descriptor> config;       // image manifests
-  std::vector<Descriptor> layers;         // image manifests
-  std::vector<Descriptor> manifests;      // indexes
+  std::optional<Descriptor> config;   // image manifests
+  std::vector<Descriptor> layers;     // image manifests
+  std::vector<Descriptor> manifests;  // indexes
   std::optional<Descriptor> subject;
   std::map<std::string, std::string> annotations;
 

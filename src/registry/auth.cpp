@@ -126,9 +126,9 @@ std::string Authenticator::challenge(const http::Request& request, std::string_v
 http::Response Authenticator::issue_token(const http::Request& request) {
   auto identity = identify(request);
   if (!identity || identity->from_token) {
-    auto res = error_response(RegistryError::kUnauthorized,
-                              identity ? "present a username and password, not a token"
-                                       : identity.error().message());
+    auto res = error_response(
+        RegistryError::kUnauthorized,
+        identity ? "present a username and password, not a token" : identity.error().message());
     res.set("WWW-Authenticate", "Basic realm=\"portcullis\"");
     return res;
   }

@@ -65,9 +65,9 @@ http::Response Registry::get_blob(Call& call, bool head) {
   auto linked = metadata_.linked_blob(call.route.name, *digest);
   if (!linked) return internal_error(call, linked.error());
   if (!*linked) {
-    return error_response(RegistryError::kBlobUnknown,
-                          fmt::format("blob {} is not in repository {}", digest->str(),
-                                      call.route.name));
+    return error_response(
+        RegistryError::kBlobUnknown,
+        fmt::format("blob {} is not in repository {}", digest->str(), call.route.name));
   }
   auto reader = blobs_.open(*digest);
   if (!reader) {
@@ -120,9 +120,9 @@ http::Response Registry::delete_blob(Call& call) {
   auto removed = metadata_.unlink_blob(call.route.name, *digest);
   if (!removed) return internal_error(call, removed.error());
   if (!*removed) {
-    return error_response(RegistryError::kBlobUnknown,
-                          fmt::format("blob {} is not in repository {}", digest->str(),
-                                      call.route.name));
+    return error_response(
+        RegistryError::kBlobUnknown,
+        fmt::format("blob {} is not in repository {}", digest->str(), call.route.name));
   }
   // The content goes when garbage collection finds no repository or manifest using it.
   http::Response res;

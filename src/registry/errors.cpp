@@ -7,25 +7,44 @@ namespace portcullis::registry {
 
 std::string_view error_code_name(RegistryError error) {
   switch (error) {
-    case RegistryError::kBlobUnknown: return "BLOB_UNKNOWN";
-    case RegistryError::kBlobUploadInvalid: return "BLOB_UPLOAD_INVALID";
-    case RegistryError::kBlobUploadUnknown: return "BLOB_UPLOAD_UNKNOWN";
-    case RegistryError::kDigestInvalid: return "DIGEST_INVALID";
-    case RegistryError::kManifestBlobUnknown: return "MANIFEST_BLOB_UNKNOWN";
-    case RegistryError::kManifestInvalid: return "MANIFEST_INVALID";
-    case RegistryError::kManifestUnknown: return "MANIFEST_UNKNOWN";
-    case RegistryError::kNameInvalid: return "NAME_INVALID";
-    case RegistryError::kNameUnknown: return "NAME_UNKNOWN";
-    case RegistryError::kSizeInvalid: return "SIZE_INVALID";
-    case RegistryError::kTagInvalid: return "TAG_INVALID";
-    case RegistryError::kUnauthorized: return "UNAUTHORIZED";
-    case RegistryError::kDenied: return "DENIED";
-    case RegistryError::kUnsupported: return "UNSUPPORTED";
-    case RegistryError::kRangeInvalid: return "BLOB_UPLOAD_INVALID";
-    case RegistryError::kPaginationInvalid: return "PAGINATION_NUMBER_INVALID";
-    case RegistryError::kTooLarge: return "SIZE_INVALID";
-    case RegistryError::kNotFound: return "NOT_FOUND";
-    case RegistryError::kInternal: return "UNKNOWN";
+    case RegistryError::kBlobUnknown:
+      return "BLOB_UNKNOWN";
+    case RegistryError::kBlobUploadInvalid:
+      return "BLOB_UPLOAD_INVALID";
+    case RegistryError::kBlobUploadUnknown:
+      return "BLOB_UPLOAD_UNKNOWN";
+    case RegistryError::kDigestInvalid:
+      return "DIGEST_INVALID";
+    case RegistryError::kManifestBlobUnknown:
+      return "MANIFEST_BLOB_UNKNOWN";
+    case RegistryError::kManifestInvalid:
+      return "MANIFEST_INVALID";
+    case RegistryError::kManifestUnknown:
+      return "MANIFEST_UNKNOWN";
+    case RegistryError::kNameInvalid:
+      return "NAME_INVALID";
+    case RegistryError::kNameUnknown:
+      return "NAME_UNKNOWN";
+    case RegistryError::kSizeInvalid:
+      return "SIZE_INVALID";
+    case RegistryError::kTagInvalid:
+      return "TAG_INVALID";
+    case RegistryError::kUnauthorized:
+      return "UNAUTHORIZED";
+    case RegistryError::kDenied:
+      return "DENIED";
+    case RegistryError::kUnsupported:
+      return "UNSUPPORTED";
+    case RegistryError::kRangeInvalid:
+      return "BLOB_UPLOAD_INVALID";
+    case RegistryError::kPaginationInvalid:
+      return "PAGINATION_NUMBER_INVALID";
+    case RegistryError::kTooLarge:
+      return "SIZE_INVALID";
+    case RegistryError::kNotFound:
+      return "NOT_FOUND";
+    case RegistryError::kInternal:
+      return "UNKNOWN";
   }
   return "UNKNOWN";
 }
@@ -36,14 +55,22 @@ unsigned error_status(RegistryError error) {
     case RegistryError::kBlobUploadUnknown:
     case RegistryError::kManifestUnknown:
     case RegistryError::kNameUnknown:
-    case RegistryError::kNotFound: return 404;
-    case RegistryError::kUnauthorized: return 401;
-    case RegistryError::kDenied: return 403;
-    case RegistryError::kUnsupported: return 405;
-    case RegistryError::kRangeInvalid: return 416;
-    case RegistryError::kTooLarge: return 413;
-    case RegistryError::kInternal: return 500;
-    default: return 400;
+    case RegistryError::kNotFound:
+      return 404;
+    case RegistryError::kUnauthorized:
+      return 401;
+    case RegistryError::kDenied:
+      return 403;
+    case RegistryError::kUnsupported:
+      return 405;
+    case RegistryError::kRangeInvalid:
+      return 416;
+    case RegistryError::kTooLarge:
+      return 413;
+    case RegistryError::kInternal:
+      return 500;
+    default:
+      return 400;
   }
 }
 

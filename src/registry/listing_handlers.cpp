@@ -1,7 +1,6 @@
 // Listings: tags (distribution-spec "Listing Tags"), the catalog, and referrers ("Listing
 // Referrers"), with n/last pagination and RFC 8288 Link headers.
 #include <charconv>
-
 #include <nlohmann/json.hpp>
 
 #include "oci/media_types.hpp"
@@ -39,7 +38,8 @@ http::Response json_response(const nlohmann::json& body) {
 http::Response Registry::list_tags(Call& call) {
   bool invalid = false;
   auto n = parse_page_size(call.request, invalid);
-  if (invalid) return error_response(RegistryError::kPaginationInvalid, "n must be a non-negative integer");
+  if (invalid)
+    return error_response(RegistryError::kPaginationInvalid, "n must be a non-negative integer");
   auto exists = metadata_.repository_exists(call.route.name);
   if (!exists) return internal_error(call, exists.error());
   if (!*exists) {
@@ -63,7 +63,8 @@ http::Response Registry::list_tags(Call& call) {
 http::Response Registry::list_catalog(Call& call) {
   bool invalid = false;
   auto n = parse_page_size(call.request, invalid);
-  if (invalid) return error_response(RegistryError::kPaginationInvalid, "n must be a non-negative integer");
+  if (invalid)
+    return error_response(RegistryError::kPaginationInvalid, "n must be a non-negative integer");
   std::string last(call.request.query_param("last").value_or(""));
   int64_t limit = n ? *n : kMaxPage;
   std::vector<std::string> page;
@@ -111,9 +112,8 @@ http::Response Registry::list_referrers(Call& call) {
     }
     manifests.push_back(std::move(d));
   }
-  nlohmann::json body = {{"schemaVersion", 2},
-                         {"mediaType", oci::kOciIndex},
-                         {"manifests", manifests}};
+  nlohmann::json body = {
+      {"schemaVersion", 2}, {"mediaType", oci::kOciIndex}, {"manifests", manifests}};
   http::Response res;
   res.body = body.dump();
   res.set("Content-Type", std::string(oci::kOciIndex));

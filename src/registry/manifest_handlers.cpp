@@ -41,8 +41,9 @@ http::Response Registry::get_manifest(Call& call, bool head) {
         return error_response(RegistryError::kNameUnknown,
                               fmt::format("repository {} is not known", call.route.name));
       }
-      return error_response(RegistryError::kManifestUnknown,
-                            fmt::format("tag {} is not in repository {}", reference, call.route.name));
+      return error_response(
+          RegistryError::kManifestUnknown,
+          fmt::format("tag {} is not in repository {}", reference, call.route.name));
     }
     digest_text = std::move(**resolved);
   }
@@ -54,9 +55,9 @@ http::Response Registry::get_manifest(Call& call, bool head) {
       return error_response(RegistryError::kNameUnknown,
                             fmt::format("repository {} is not known", call.route.name));
     }
-    return error_response(RegistryError::kManifestUnknown,
-                          fmt::format("manifest {} is not in repository {}", digest_text,
-                                      call.route.name));
+    return error_response(
+        RegistryError::kManifestUnknown,
+        fmt::format("manifest {} is not in repository {}", digest_text, call.route.name));
   }
   http::Response res;
   res.set("Content-Type", (*manifest)->media_type);
@@ -97,11 +98,12 @@ http::Response Registry::put_manifest(Call& call) {
     }
     return error_response(RegistryError::kManifestInvalid, body.error().message());
   }
-  Digest digest = digest_of(*body, pushed_digest ? pushed_digest->algorithm() : DigestAlgorithm::kSha256);
+  Digest digest =
+      digest_of(*body, pushed_digest ? pushed_digest->algorithm() : DigestAlgorithm::kSha256);
   if (pushed_digest && *pushed_digest != digest) {
-    return error_response(RegistryError::kDigestInvalid,
-                          fmt::format("manifest content has digest {}, not {}", digest.str(),
-                                      pushed_digest->str()));
+    return error_response(
+        RegistryError::kDigestInvalid,
+        fmt::format("manifest content has digest {}, not {}", digest.str(), pushed_digest->str()));
   }
   auto content_type = media_type_of(call.request.header(http::beast_http::field::content_type));
   auto manifest = oci::parse_manifest(content_type, *body);
@@ -123,7 +125,8 @@ http::Response Registry::put_manifest(Call& call) {
   record.content = std::move(*body);
   record.artifact_type = manifest->effective_artifact_type();
   if (manifest->subject) record.subject = manifest->subject->digest.str();
-  if (!manifest->annotations.empty()) record.annotations_json = nlohmann::json(manifest->annotations).dump();
+  if (!manifest->annotations.empty())
+    record.annotations_json = nlohmann::json(manifest->annotations).dump();
   auto stored = metadata_.put_manifest(call.route.name, record, references, tag);
   if (!stored) {
     if (stored.error().code() == ErrorCode::kNotFound) {

@@ -44,8 +44,8 @@ std::string Metrics::render(int64_t stored_blobs, int64_t stored_bytes) const {
         h.count);
     out += fmt::format("portcullis_http_request_duration_seconds_sum{{route=\"{}\"}} {}\n", route,
                        h.sum);
-    out += fmt::format("portcullis_http_request_duration_seconds_count{{route=\"{}\"}} {}\n",
-                       route, h.count);
+    out += fmt::format("portcullis_http_request_duration_seconds_count{{route=\"{}\"}} {}\n", route,
+                       h.count);
   }
   out += "# HELP portcullis_http_received_bytes_total Request body bytes received.\n";
   out += "# TYPE portcullis_http_received_bytes_total counter\n";

@@ -10,10 +10,14 @@ Result<unsigned> parse_actions(std::string_view text) {
   while (!text.empty()) {
     auto comma = text.find(',');
     auto a = text.substr(0, comma);
-    if (a == "pull") actions |= kPull;
-    else if (a == "push") actions |= kPush;
-    else if (a == "delete") actions |= kDelete;
-    else if (a == "*") actions |= kAllActions;
+    if (a == "pull")
+      actions |= kPull;
+    else if (a == "push")
+      actions |= kPush;
+    else if (a == "delete")
+      actions |= kDelete;
+    else if (a == "*")
+      actions |= kAllActions;
     else if (!a.empty()) {
       return make_error(ErrorCode::kInvalidArgument,
                         "action \"{}\" is not one of pull, push, delete, *", a);

@@ -8,9 +8,8 @@
 
 namespace portcullis::registry {
 
-Registry::Registry(RegistryOptions options, store::MetadataStore& metadata,
-                   store::BlobStore& blobs, const store::CommitLock& commit_lock,
-                   Authenticator& auth, Metrics& metrics)
+Registry::Registry(RegistryOptions options, store::MetadataStore& metadata, store::BlobStore& blobs,
+                   const store::CommitLock& commit_lock, Authenticator& auth, Metrics& metrics)
     : options_(options),
       metadata_(metadata),
       blobs_(blobs),
@@ -33,10 +32,10 @@ void Registry::observe(const http::Exchange& exchange) {
   auto method = exchange.request->method;
   bool mutation = method == http::Verb::put || method == http::Verb::post ||
                   method == http::Verb::patch || method == http::Verb::delete_;
-  log::Level level = exchange.status >= 500                    ? log::Level::kError
-                     : mutation || exchange.status == 401 ||
-                             exchange.status == 403            ? log::Level::kInfo
-                                                               : log::Level::kDebug;
+  log::Level level = exchange.status >= 500 ? log::Level::kError
+                     : mutation || exchange.status == 401 || exchange.status == 403
+                         ? log::Level::kInfo
+                         : log::Level::kDebug;
   if (log::enabled(level)) {
     log::write(level, "request",
                {{"request_id", exchange.request->request_id},
@@ -81,9 +80,9 @@ std::optional<http::Response> Registry::authorize(Call& call, unsigned needed) {
   }
   std::string wanted;
   for (const auto& a : action_names(needed & ~allowed)) wanted += (wanted.empty() ? "" : ",") + a;
-  return error_response(RegistryError::kDenied,
-                        fmt::format("user {} may not {} repository {}", call.identity.user, wanted,
-                                    call.route.name));
+  return error_response(
+      RegistryError::kDenied,
+      fmt::format("user {} may not {} repository {}", call.identity.user, wanted, call.route.name));
 }
 
 http::Response Registry::dispatch(http::Request& request, const Route& route) {
@@ -104,8 +103,8 @@ http::Response Registry::dispatch(http::Request& request, const Route& route) {
       }
       return auth_.issue_token(request);
     case RouteKind::kUnknown:
-      return error_response(RegistryError::kNotFound,
-                            fmt::format("{} is not a registry API path", request.path.substr(0, 200)));
+      return error_response(RegistryError::kNotFound, fmt::format("{} is not a registry API path",
+                                                                  request.path.substr(0, 200)));
     default:
       break;
   }
@@ -126,7 +125,8 @@ http::Response Registry::dispatch(http::Request& request, const Route& route) {
     return res;
   }
   if (route.kind == RouteKind::kCatalog) {
-    if (method != Verb::get) return error_response(RegistryError::kUnsupported, "method not allowed");
+    if (method != Verb::get)
+      return error_response(RegistryError::kUnsupported, "method not allowed");
     if (!auth_.may_list_catalog(call.identity)) {
       return challenge(call, "registry:catalog:*", "authentication required");
     }
@@ -140,11 +140,17 @@ http::Response Registry::dispatch(http::Request& request, const Route& route) {
   unsigned needed = 0;
   switch (method) {
     case Verb::get:
-    case Verb::head: needed = kPull; break;
+    case Verb::head:
+      needed = kPull;
+      break;
     case Verb::put:
     case Verb::post:
-    case Verb::patch: needed = kPush; break;
-    case Verb::delete_: needed = kDelete; break;
+    case Verb::patch:
+      needed = kPush;
+      break;
+    case Verb::delete_:
+      needed = kDelete;
+      break;
     default:
       return error_response(RegistryError::kUnsupported, "method not allowed");
   }
@@ -158,7 +164,8 @@ http::Response Registry::dispatch(http::Request& request, const Route& route) {
       if (method == Verb::get) return list_referrers(call);
       break;
     case RouteKind::kManifest:
-      if (method == Verb::get || method == Verb::head) return get_manifest(call, method == Verb::head);
+      if (method == Verb::get || method == Verb::head)
+        return get_manifest(call, method == Verb::head);
       if (method == Verb::put) return put_manifest(call);
       if (method == Verb::delete_) return delete_manifest(call);
       break;
@@ -178,9 +185,9 @@ http::Response Registry::dispatch(http::Request& request, const Route& route) {
     default:
       break;
   }
-  return error_response(RegistryError::kUnsupported,
-                        fmt::format("{} is not supported on this path",
-                                    http::beast_http::to_string(method)));
+  return error_response(
+      RegistryError::kUnsupported,
+      fmt::format("{} is not supported on this path", http::beast_http::to_string(method)));
 }
 
 http::Response Registry::metrics_page() {

@@ -20,11 +20,16 @@ bool split_at(std::string_view rest, std::string_view marker, Route& route, Rout
 
 Route parse_route(std::string_view path) {
   Route route;
-  if (path == "/token") route.kind = RouteKind::kToken;
-  else if (path == "/healthz") route.kind = RouteKind::kHealth;
-  else if (path == "/metrics") route.kind = RouteKind::kMetrics;
-  else if (path == "/v2" || path == "/v2/") route.kind = RouteKind::kBase;
-  else if (path == "/v2/_catalog") route.kind = RouteKind::kCatalog;
+  if (path == "/token")
+    route.kind = RouteKind::kToken;
+  else if (path == "/healthz")
+    route.kind = RouteKind::kHealth;
+  else if (path == "/metrics")
+    route.kind = RouteKind::kMetrics;
+  else if (path == "/v2" || path == "/v2/")
+    route.kind = RouteKind::kBase;
+  else if (path == "/v2/_catalog")
+    route.kind = RouteKind::kCatalog;
   if (route.kind != RouteKind::kUnknown || !path.starts_with("/v2/")) return route;
 
   std::string_view rest = path.substr(4);
@@ -47,18 +52,30 @@ Route parse_route(std::string_view path) {
 
 std::string_view route_label(RouteKind kind) {
   switch (kind) {
-    case RouteKind::kBase: return "base";
-    case RouteKind::kCatalog: return "catalog";
-    case RouteKind::kTags: return "tags";
-    case RouteKind::kManifest: return "manifest";
-    case RouteKind::kBlob: return "blob";
-    case RouteKind::kUploadStart: return "upload_start";
-    case RouteKind::kUpload: return "upload";
-    case RouteKind::kReferrers: return "referrers";
-    case RouteKind::kToken: return "token";
-    case RouteKind::kHealth: return "healthz";
-    case RouteKind::kMetrics: return "metrics";
-    case RouteKind::kUnknown: return "unknown";
+    case RouteKind::kBase:
+      return "base";
+    case RouteKind::kCatalog:
+      return "catalog";
+    case RouteKind::kTags:
+      return "tags";
+    case RouteKind::kManifest:
+      return "manifest";
+    case RouteKind::kBlob:
+      return "blob";
+    case RouteKind::kUploadStart:
+      return "upload_start";
+    case RouteKind::kUpload:
+      return "upload";
+    case RouteKind::kReferrers:
+      return "referrers";
+    case RouteKind::kToken:
+      return "token";
+    case RouteKind::kHealth:
+      return "healthz";
+    case RouteKind::kMetrics:
+      return "metrics";
+    case RouteKind::kUnknown:
+      return "unknown";
   }
   return "unknown";
 }

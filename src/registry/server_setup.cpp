@@ -10,12 +10,23 @@
 namespace portcullis::registry {
 
 const std::set<std::string>& service_config_keys() {
-  static const std::set<std::string> keys = {
-      "listen",          "data",           "tls.cert",          "tls.key",
-      "log.level",       "log.format",     "auth.enabled",      "auth.anonymous_pull",
-      "auth.realm",      "auth.service",   "auth.token_ttl",    "storage.delete_enabled",
-      "server.max_connections", "server.idle_timeout", "server.drain_timeout",
-      "gc.grace_period", "gc.upload_expiry"};
+  static const std::set<std::string> keys = {"listen",
+                                             "data",
+                                             "tls.cert",
+                                             "tls.key",
+                                             "log.level",
+                                             "log.format",
+                                             "auth.enabled",
+                                             "auth.anonymous_pull",
+                                             "auth.realm",
+                                             "auth.service",
+                                             "auth.token_ttl",
+                                             "storage.delete_enabled",
+                                             "server.max_connections",
+                                             "server.idle_timeout",
+                                             "server.drain_timeout",
+                                             "gc.grace_period",
+                                             "gc.upload_expiry"};
   return keys;
 }
 
@@ -70,7 +81,8 @@ Result<ServiceConfig> load_service_config(const Settings& settings) {
 Result<DataDir> DataDir::open(const std::filesystem::path& path) {
   std::error_code ec;
   std::filesystem::create_directories(path, ec);
-  if (ec) return make_error(ErrorCode::kIo, "create data directory {}: {}", path.string(), ec.message());
+  if (ec)
+    return make_error(ErrorCode::kIo, "create data directory {}: {}", path.string(), ec.message());
   DataDir d;
   d.path = path;
   auto metadata = store::SqliteMetadataStore::open(path / "metadata.db");
@@ -93,10 +105,11 @@ Result<std::unique_ptr<Service>> Service::open(ServiceConfig config) {
   s->data_ = std::move(*data);
   auto signer = TokenSigner::load_or_create(s->data_.path / "token.key");
   if (!signer) return signer.error();
-  s->auth_ = std::make_unique<Authenticator>(s->config_.auth, *s->data_.metadata, std::move(*signer));
-  s->registry_ = std::make_unique<Registry>(s->config_.registry, *s->data_.metadata,
-                                            *s->data_.blobs, *s->data_.commit_lock, *s->auth_,
-                                            s->metrics_);
+  s->auth_ =
+      std::make_unique<Authenticator>(s->config_.auth, *s->data_.metadata, std::move(*signer));
+  s->registry_ =
+      std::make_unique<Registry>(s->config_.registry, *s->data_.metadata, *s->data_.blobs,
+                                 *s->data_.commit_lock, *s->auth_, s->metrics_);
   Registry* registry = s->registry_.get();
   s->server_ = std::make_unique<http::Server>(
       s->config_.server, [registry](http::Request& r) { return registry->handle(r); },

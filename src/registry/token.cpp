@@ -26,11 +26,12 @@ Result<Access> parse_scope(std::string_view scope) {
   auto first = scope.find(':');
   auto last = scope.rfind(':');
   if (first == std::string_view::npos || first == last) {
-    return make_error(ErrorCode::kInvalidArgument,
-                      "scope \"{}\" is not type:name:actions", scope.substr(0, 200));
+    return make_error(ErrorCode::kInvalidArgument, "scope \"{}\" is not type:name:actions",
+                      scope.substr(0, 200));
   }
   Access access{std::string(scope.substr(0, first)),
-                std::string(scope.substr(first + 1, last - first - 1)), {}};
+                std::string(scope.substr(first + 1, last - first - 1)),
+                {}};
   std::string_view actions = scope.substr(last + 1);
   while (!actions.empty()) {
     auto comma = actions.find(',');
@@ -46,7 +47,8 @@ Result<TokenSigner> TokenSigner::load_or_create(const std::filesystem::path& pat
   auto existing = read_file(path);
   if (existing) {
     if (existing->size() < 32) {
-      return make_error(ErrorCode::kCorrupt, "token key {} is shorter than 32 bytes", path.string());
+      return make_error(ErrorCode::kCorrupt, "token key {} is shorter than 32 bytes",
+                        path.string());
     }
     return TokenSigner(std::move(*existing));
   }
@@ -62,10 +64,10 @@ std::string TokenSigner::issue(const TokenClaims& claims) const {
   for (const auto& a : claims.access) {
     access.push_back({{"type", a.type}, {"name", a.name}, {"actions", a.actions}});
   }
-  nlohmann::json body = {{"iss", claims.issuer},  {"sub", claims.subject},
-                         {"aud", claims.audience}, {"iat", claims.issued_at},
+  nlohmann::json body = {{"iss", claims.issuer},        {"sub", claims.subject},
+                         {"aud", claims.audience},      {"iat", claims.issued_at},
                          {"nbf", claims.issued_at - 1}, {"exp", claims.expires_at},
-                         {"jti", random_secret(12)}, {"access", access}};
+                         {"jti", random_secret(12)},    {"access", access}};
   std::string signing_input = base64url_encode(header.dump()) + "." + base64url_encode(body.dump());
   return signing_input + "." + base64url_encode(hmac_sha256(key_, signing_input));
 }

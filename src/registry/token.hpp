@@ -39,8 +39,7 @@ class TokenSigner {
 
   std::string issue(const TokenClaims& claims) const;
   // Checks signature, algorithm, audience and lifetime.
-  Result<TokenClaims> verify(std::string_view token, std::string_view audience,
-                             int64_t now) const;
+  Result<TokenClaims> verify(std::string_view token, std::string_view audience, int64_t now) const;
 
  private:
   std::string key_;

@@ -16,8 +16,8 @@ std::string new_upload_id() {
   uint64_t a = random();
   uint64_t b = random();
   // Shaped like a version 4 UUID.
-  return fmt::format("{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}", a >> 32, (a >> 16) & 0xffff,
-                     a & 0xfff, (b >> 48 & 0x3fff) | 0x8000, b & 0xffffffffffffULL);
+  return fmt::format("{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}", a >> 32, (a >> 16) & 0xffff, a & 0xfff,
+                     (b >> 48 & 0x3fff) | 0x8000, b & 0xffffffffffffULL);
 }
 
 // Content-Range on PATCH is "<start>-<end>" (distribution-spec), optionally prefixed "bytes ".
@@ -84,10 +84,10 @@ std::optional<http::Response> Registry::append_body(Call& call, const std::strin
     auto range = parse_content_range(content_range);
     if (!range || range->first != offset) {
       // distribution-spec: "Pushing a blob in chunks", out-of-order chunks get 416.
-      auto res = error_response(
-          RegistryError::kRangeInvalid,
-          fmt::format("chunk range \"{}\" does not start at the upload's offset {}",
-                      content_range.substr(0, 100), offset));
+      auto res =
+          error_response(RegistryError::kRangeInvalid,
+                         fmt::format("chunk range \"{}\" does not start at the upload's offset {}",
+                                     content_range.substr(0, 100), offset));
       res.set("Location", fmt::format("/v2/{}/blobs/uploads/{}", call.route.name, id));
       res.set("Range", fmt::format("0-{}", offset > 0 ? offset - 1 : 0));
       res.set("Docker-Upload-UUID", id);
@@ -205,8 +205,7 @@ http::Response Registry::start_upload(Call& call) {
   if (!monolithic) {
     auto length = call.request.body->content_length();
     if (length && *length > 0) {
-      return error_response(RegistryError::kBlobUploadInvalid,
-                            "a POST with a body needs ?digest=");
+      return error_response(RegistryError::kBlobUploadInvalid, "a POST with a body needs ?digest=");
     }
     return upload_accepted(call, id, 0, 202);
   }

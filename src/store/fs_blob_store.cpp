@@ -73,7 +73,8 @@ fs::path FsBlobStore::blob_path(const Digest& digest) const {
 
 Result<fs::path> FsBlobStore::upload_path(std::string_view id) const {
   if (!is_upload_id(id)) {
-    return make_error(ErrorCode::kInvalidArgument, "upload id \"{}\" is malformed", id.substr(0, 80));
+    return make_error(ErrorCode::kInvalidArgument, "upload id \"{}\" is malformed",
+                      id.substr(0, 80));
   }
   return root_ / "uploads" / std::string(id);
 }
@@ -96,7 +97,8 @@ Result<int64_t> FsBlobStore::size_of(const Digest& digest) {
   struct stat st {};
   auto path = blob_path(digest);
   if (::stat(path.c_str(), &st) != 0) {
-    if (errno == ENOENT) return make_error(ErrorCode::kNotFound, "blob {} is not stored", digest.str());
+    if (errno == ENOENT)
+      return make_error(ErrorCode::kNotFound, "blob {} is not stored", digest.str());
     return errno_error("stat", path);
   }
   return static_cast<int64_t>(st.st_size);
@@ -180,7 +182,8 @@ Result<int64_t> FsBlobStore::commit_upload(std::string_view id, const Digest& ex
   auto target = blob_path(expected);
   std::error_code ec;
   fs::create_directories(target.parent_path(), ec);
-  if (ec) return make_error(ErrorCode::kIo, "create {}: {}", target.parent_path().string(), ec.message());
+  if (ec)
+    return make_error(ErrorCode::kIo, "create {}: {}", target.parent_path().string(), ec.message());
   // A blob with this digest may already exist (same content): the rename replaces it atomically.
   if (::rename(path->c_str(), target.c_str()) != 0) return errno_error("rename", *path);
   auto synced = fsync_directory(target.parent_path());

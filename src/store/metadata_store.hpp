@@ -17,9 +17,9 @@ namespace portcullis::store {
 struct ManifestRecord {
   std::string digest;
   std::string media_type;
-  std::string content;         // the exact bytes the client pushed
-  std::string artifact_type;   // effective artifact type (for referrers)
-  std::string subject;         // digest of the subject, or empty
+  std::string content;           // the exact bytes the client pushed
+  std::string artifact_type;     // effective artifact type (for referrers)
+  std::string subject;           // digest of the subject, or empty
   std::string annotations_json;  // the manifest's annotations as a JSON object, or empty
 };
 

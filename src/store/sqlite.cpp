@@ -55,9 +55,9 @@ int64_t Statement::integer(int column) const { return sqlite3_column_int64(stmt_
 
 Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& path) {
   sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &raw,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                           nullptr);
+  int rc =
+      sqlite3_open_v2(path.c_str(), &raw,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   std::unique_ptr<Database> db(new Database(raw));
   if (rc != SQLITE_OK) {
     return make_error(ErrorCode::kIo, "open {}: {}", path.string(),
@@ -65,8 +65,8 @@ Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& pa
   }
   sqlite3_busy_timeout(raw, 10000);
   // A commit is acknowledged to a client (201) only once it is on disk: synchronous=FULL.
-  auto status = db->exec(
-      "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
+  auto status =
+      db->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
   if (!status) return status.error().context("configuring {}", path.string());
   return db;
 }

@@ -16,8 +16,8 @@ struct Migration {
 #include "store/migrations.inc"  // defines kMigrations[] from src/store/sql/*.sql
 
 // SQL returns its own error messages; map a failed step to the caller's context.
-#define STORE_TRY_STEP(stmt_step, row)        \
-  auto row = (stmt_step);                     \
+#define STORE_TRY_STEP(stmt_step, row) \
+  auto row = (stmt_step);              \
   if (!row) return row.error()
 
 Result<int64_t> repository_id(Database& db, std::string_view name) {
@@ -206,7 +206,10 @@ Status SqliteMetadataStore::put_manifest(std::string_view repository,
           "INSERT INTO manifest_references(repository_id, manifest_digest, digest, is_manifest) "
           "VALUES(?, ?, ?, ?) ON CONFLICT DO NOTHING");
       if (!stmt) return stmt.error();
-      stmt->bind(1, *repo).bind(2, manifest.digest).bind(3, ref.digest).bind(4, int64_t{ref.is_manifest});
+      stmt->bind(1, *repo)
+          .bind(2, manifest.digest)
+          .bind(3, ref.digest)
+          .bind(4, int64_t{ref.is_manifest});
       PORTCULLIS_TRY(stmt->run());
     }
   }
@@ -221,8 +224,8 @@ Status SqliteMetadataStore::put_manifest(std::string_view repository,
   return tx->commit();
 }
 
-Result<std::optional<ManifestRecord>> SqliteMetadataStore::get_manifest(
-    std::string_view repository, std::string_view digest) {
+Result<std::optional<ManifestRecord>> SqliteMetadataStore::get_manifest(std::string_view repository,
+                                                                        std::string_view digest) {
   auto db = acquire();
   if (!db) return db.error();
   auto stmt = (*db)->prepare_cached(
@@ -336,8 +339,8 @@ Result<std::vector<Referrer>> SqliteMetadataStore::referrers(std::string_view re
   for (;;) {
     STORE_TRY_STEP(stmt->step(), row);
     if (!*row) break;
-    out.push_back(Referrer{stmt->text(0), stmt->text(1), stmt->integer(2), stmt->text(3),
-                           stmt->text(4)});
+    out.push_back(
+        Referrer{stmt->text(0), stmt->text(1), stmt->integer(2), stmt->text(3), stmt->text(4)});
   }
   return out;
 }
@@ -345,7 +348,8 @@ Result<std::vector<Referrer>> SqliteMetadataStore::referrers(std::string_view re
 Status SqliteMetadataStore::create_upload(const Upload& upload) {
   auto db = acquire();
   if (!db) return db.error();
-  auto stmt = (*db)->prepare_cached("INSERT INTO uploads(id, repository, started_at) VALUES(?, ?, ?)");
+  auto stmt =
+      (*db)->prepare_cached("INSERT INTO uploads(id, repository, started_at) VALUES(?, ?, ?)");
   if (!stmt) return stmt.error();
   stmt->bind(1, upload.id).bind(2, upload.repository).bind(3, upload.started_at);
   return stmt->run();
@@ -374,7 +378,8 @@ Status SqliteMetadataStore::delete_upload(std::string_view id) {
 Result<std::vector<Upload>> SqliteMetadataStore::uploads_started_before(int64_t unix_seconds) {
   auto db = acquire();
   if (!db) return db.error();
-  auto stmt = (*db)->prepare_cached("SELECT id, repository, started_at FROM uploads WHERE started_at < ?");
+  auto stmt =
+      (*db)->prepare_cached("SELECT id, repository, started_at FROM uploads WHERE started_at < ?");
   if (!stmt) return stmt.error();
   stmt->bind(1, unix_seconds);
   std::vector<Upload> out;
@@ -394,7 +399,10 @@ Status SqliteMetadataStore::put_user(const User& user) {
       "ON CONFLICT DO UPDATE SET password_hash = excluded.password_hash, "
       "is_admin = excluded.is_admin");
   if (!stmt) return stmt.error();
-  stmt->bind(1, user.name).bind(2, user.password_hash).bind(3, int64_t{user.is_admin}).bind(4, unix_now());
+  stmt->bind(1, user.name)
+      .bind(2, user.password_hash)
+      .bind(3, int64_t{user.is_admin})
+      .bind(4, unix_now());
   return stmt->run();
 }
 
@@ -459,7 +467,8 @@ Result<bool> SqliteMetadataStore::revoke_grant(std::string_view user, std::strin
 Result<std::vector<Grant>> SqliteMetadataStore::grants_for(std::string_view user) {
   auto db = acquire();
   if (!db) return db.error();
-  auto stmt = (*db)->prepare_cached("SELECT scope, actions FROM grants WHERE user = ? ORDER BY scope");
+  auto stmt =
+      (*db)->prepare_cached("SELECT scope, actions FROM grants WHERE user = ? ORDER BY scope");
   if (!stmt) return stmt.error();
   stmt->bind(1, user);
   std::vector<Grant> out;

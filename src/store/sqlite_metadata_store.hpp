@@ -33,8 +33,7 @@ class SqliteMetadataStore final : public MetadataStore {
   Result<bool> repository_exists(std::string_view repository) override;
   Result<std::vector<std::string>> list_tags(std::string_view repository, std::string_view last,
                                              int64_t limit) override;
-  Result<std::vector<std::string>> list_repositories(std::string_view last,
-                                                     int64_t limit) override;
+  Result<std::vector<std::string>> list_repositories(std::string_view last, int64_t limit) override;
   Result<std::vector<Referrer>> referrers(std::string_view repository,
                                           std::string_view subject) override;
   Status create_upload(const Upload& upload) override;

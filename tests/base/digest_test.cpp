@@ -17,7 +17,8 @@ TEST(Digest, ParsesSha256) {
 }
 
 TEST(Digest, RejectsUppercaseShortAndUnknown) {
-  EXPECT_FALSE(Digest::parse("sha256:E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855"));
+  EXPECT_FALSE(
+      Digest::parse("sha256:E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855"));
   EXPECT_FALSE(Digest::parse("sha256:abc"));
   EXPECT_FALSE(Digest::parse("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"));
   auto unknown = Digest::parse("md5:d41d8cd98f00b204e9800998ecf8427e");
@@ -31,7 +32,8 @@ TEST(Digest, HashesKnownVectors) {
   EXPECT_EQ(digest_of("abc").str(),
             "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   EXPECT_EQ(digest_of("abc", DigestAlgorithm::kSha512).hex(),
-            "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f");
+            "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c"
+            "23a3feebbd454d4423643ce80e2a9ac94fa54ca49f");
 }
 
 TEST(Digest, StreamingEqualsOneShot) {

@@ -8,7 +8,8 @@ namespace portcullis {
 namespace {
 
 TEST(Encoding, Base64RoundTrips) {
-  for (std::string s : std::vector<std::string>{"", "f", "fo", "foo", "foob", "fooba", "foobar", std::string("\0\xff\xfe", 3)}) {
+  for (std::string s : std::vector<std::string>{"", "f", "fo", "foo", "foob", "fooba", "foobar",
+                                                std::string("\0\xff\xfe", 3)}) {
     EXPECT_EQ(*base64_decode(base64_encode(s)), s);
     EXPECT_EQ(*base64url_decode(base64url_encode(s)), s);
   }

@@ -21,8 +21,9 @@ std::string shared_path(const std::string& rel) {
 
 TEST(Manifest, ParsesRealImageManifestFromSharedLayout) {
   // debian-base's manifest, as stored in the shared OCI layout.
-  auto body = read_file(shared_path(
-      "images/oci-layout/blobs/sha256/27b06bdf644ab5fb17e2ebb073c440d5499330addde7ff86f2c7a8aaa4a5b18a"));
+  auto body =
+      read_file(shared_path("images/oci-layout/blobs/sha256/"
+                            "27b06bdf644ab5fb17e2ebb073c440d5499330addde7ff86f2c7a8aaa4a5b18a"));
   ASSERT_TRUE(body) << body.error().what();
   auto m = parse_manifest(kOciManifest, *body);
   ASSERT_TRUE(m) << m.error().what();
@@ -37,8 +38,9 @@ TEST(Manifest, ParsesRealImageManifestFromSharedLayout) {
 }
 
 TEST(Manifest, ParsesRealIndexFromSharedLayout) {
-  auto body = read_file(shared_path(
-      "images/oci-layout/blobs/sha256/40610d66b3b48ccd9f9fd5e17e1fd0b57ff8f39d45819b93758a49d79fc3f31c"));
+  auto body =
+      read_file(shared_path("images/oci-layout/blobs/sha256/"
+                            "40610d66b3b48ccd9f9fd5e17e1fd0b57ff8f39d45819b93758a49d79fc3f31c"));
   ASSERT_TRUE(body);
   auto m = parse_manifest("", *body);
   ASSERT_TRUE(m) << m.error().what();
@@ -58,16 +60,16 @@ TEST(Manifest, RejectsSchema1WithClearMessage) {
 }
 
 TEST(Manifest, ErrorsNameTheField) {
-  std::string bad_digest = std::string(R"({"schemaVersion":2,"mediaType":")") +
-                           std::string(kOciManifest) +
-                           R"(","config":{"mediaType":"x","digest":"sha256:zz","size":1},"layers":[]})";
+  std::string bad_digest =
+      std::string(R"({"schemaVersion":2,"mediaType":")") + std::string(kOciManifest) +
+      R"(","config":{"mediaType":"x","digest":"sha256:zz","size":1},"layers":[]})";
   auto m = parse_manifest(kOciManifest, bad_digest);
   ASSERT_FALSE(m);
   EXPECT_NE(m.error().what().find("config.digest"), std::string::npos) << m.error().what();
 
-  std::string bad_layer = std::string(R"({"schemaVersion":2,"config":{"mediaType":"x","digest":")") +
-                          kDigestA + R"(","size":1},"layers":[{"mediaType":"x","digest":")" +
-                          kDigestA + R"(","size":-1}]})";
+  std::string bad_layer =
+      std::string(R"({"schemaVersion":2,"config":{"mediaType":"x","digest":")") + kDigestA +
+      R"(","size":1},"layers":[{"mediaType":"x","digest":")" + kDigestA + R"(","size":-1}]})";
   auto l = parse_manifest(kOciManifest, bad_layer);
   ASSERT_FALSE(l);
   EXPECT_NE(l.error().what().find("layers[0]"), std::string::npos) << l.error().what();
@@ -91,11 +93,12 @@ TEST(Manifest, HostileInputsFailCleanly) {
 }
 
 TEST(Manifest, SubjectAndArtifactType) {
-  std::string body = std::string(R"({"schemaVersion":2,"mediaType":")") + std::string(kOciManifest) +
+  std::string body = std::string(R"({"schemaVersion":2,"mediaType":")") +
+                     std::string(kOciManifest) +
                      R"(","artifactType":"application/vnd.example.sbom","config":{"mediaType":")" +
                      std::string(kOciEmpty) + R"(","digest":")" + kDigestA +
-                     R"(","size":2},"layers":[],"subject":{"mediaType":")" + std::string(kOciManifest) +
-                     R"(","digest":")" + kDigestA + R"(","size":10}})";
+                     R"(","size":2},"layers":[],"subject":{"mediaType":")" +
+                     std::string(kOciManifest) + R"(","digest":")" + kDigestA + R"(","size":10}})";
   auto m = parse_manifest(kOciManifest, body);
   ASSERT_TRUE(m) << m.error().what();
   ASSERT_TRUE(m->subject);

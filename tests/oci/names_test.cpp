@@ -6,15 +6,15 @@ namespace portcullis::oci {
 namespace {
 
 TEST(Names, AcceptsSpecRepositoryNames) {
-  for (const char* n : {"a", "library/debian", "stage/app", "a.b_c__d--e/f0", "x/y/z/w",
-                        "my-registry/team1/app"}) {
+  for (const char* n :
+       {"a", "library/debian", "stage/app", "a.b_c__d--e/f0", "x/y/z/w", "my-registry/team1/app"}) {
     EXPECT_TRUE(is_valid_repository_name(n)) << n;
   }
 }
 
 TEST(Names, RejectsInvalidRepositoryNames) {
-  for (const char* n : {"", "A", "a/", "/a", "a//b", "a..b", "a___b", "-a", "a-", "a/B", "a b",
-                        "a:b", "../etc"}) {
+  for (const char* n :
+       {"", "A", "a/", "/a", "a//b", "a..b", "a___b", "-a", "a-", "a/B", "a b", "a:b", "../etc"}) {
     EXPECT_FALSE(is_valid_repository_name(n)) << n;
   }
   EXPECT_FALSE(is_valid_repository_name(std::string(256, 'a')));

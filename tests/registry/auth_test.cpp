@@ -29,7 +29,8 @@ void add_user(TestRegistry& r, const std::string& name, const std::string& passw
 }
 
 std::string token_for(TestRegistry& r, const std::string& auth, const std::string& scope) {
-  auto res = r.send("GET", "/token?service=portcullis&scope=" + scope, "", {{"Authorization", auth}});
+  auto res =
+      r.send("GET", "/token?service=portcullis&scope=" + scope, "", {{"Authorization", auth}});
   EXPECT_EQ(res.status, 200) << res.body;
   auto body = json::parse(res.body, nullptr, false);
   if (body.is_discarded()) return "";
@@ -47,9 +48,11 @@ TEST(Auth, UnauthenticatedGetsBearerChallenge) {
   EXPECT_NE(challenge.find("/token\",service=\"portcullis\""), std::string::npos) << challenge;
   auto pull = r.send("GET", "/v2/app/manifests/latest");
   EXPECT_EQ(pull.status, 401);
-  EXPECT_NE(pull.header("WWW-Authenticate").find("scope=\"repository:app:pull\""), std::string::npos);
+  EXPECT_NE(pull.header("WWW-Authenticate").find("scope=\"repository:app:pull\""),
+            std::string::npos);
   auto push = r.send("POST", "/v2/app/blobs/uploads/");
-  EXPECT_NE(push.header("WWW-Authenticate").find("scope=\"repository:app:pull,push\""), std::string::npos);
+  EXPECT_NE(push.header("WWW-Authenticate").find("scope=\"repository:app:pull,push\""),
+            std::string::npos);
 }
 
 TEST(Auth, TokenFlowGrantsAdmin) {
@@ -58,7 +61,8 @@ TEST(Auth, TokenFlowGrantsAdmin) {
   auto res = r.send("POST", "/v2/app/blobs/uploads/", "", {{"Authorization", "Bearer " + token}});
   EXPECT_EQ(res.status, 202);
   // The token is limited to the repository it was issued for.
-  auto other = r.send("POST", "/v2/other/blobs/uploads/", "", {{"Authorization", "Bearer " + token}});
+  auto other =
+      r.send("POST", "/v2/other/blobs/uploads/", "", {{"Authorization", "Bearer " + token}});
   EXPECT_EQ(other.status, 401);
 }
 
@@ -88,18 +92,31 @@ TEST(Auth, UserWithoutPushIsDenied) {
   EXPECT_NE(basic_push.body.find("push"), std::string::npos);
   // The token flow grants only pull; pushing with it is denied.
   std::string token = token_for(r, basic("reader", "rpw"), "repository:stage/app:pull,push");
-  auto token_push = r.send("POST", "/v2/stage/app/blobs/uploads/", "", {{"Authorization", "Bearer " + token}});
+  auto token_push =
+      r.send("POST", "/v2/stage/app/blobs/uploads/", "", {{"Authorization", "Bearer " + token}});
   EXPECT_EQ(token_push.status, 403);
   // Pull within the namespace works; outside it is denied.
-  EXPECT_EQ(r.send("GET", "/v2/stage/app/tags/list", "", {{"Authorization", basic("reader", "rpw")}}).status, 404);
-  EXPECT_EQ(r.send("GET", "/v2/verified/app/tags/list", "", {{"Authorization", basic("reader", "rpw")}}).status, 403);
+  EXPECT_EQ(
+      r.send("GET", "/v2/stage/app/tags/list", "", {{"Authorization", basic("reader", "rpw")}})
+          .status,
+      404);
+  EXPECT_EQ(
+      r.send("GET", "/v2/verified/app/tags/list", "", {{"Authorization", basic("reader", "rpw")}})
+          .status,
+      403);
 }
 
 TEST(Auth, NamespaceGrantDoesNotMatchSiblingPrefix) {
   TestRegistry r({.auth = true, .admin_password = "pw"});
   add_user(r, "dev", "dpw", "stage/", "pull,push");
-  EXPECT_EQ(r.send("POST", "/v2/stage/x/blobs/uploads/", "", {{"Authorization", basic("dev", "dpw")}}).status, 202);
-  EXPECT_EQ(r.send("POST", "/v2/stagex/blobs/uploads/", "", {{"Authorization", basic("dev", "dpw")}}).status, 403);
+  EXPECT_EQ(
+      r.send("POST", "/v2/stage/x/blobs/uploads/", "", {{"Authorization", basic("dev", "dpw")}})
+          .status,
+      202);
+  EXPECT_EQ(
+      r.send("POST", "/v2/stagex/blobs/uploads/", "", {{"Authorization", basic("dev", "dpw")}})
+          .status,
+      403);
 }
 
 TEST(Auth, AnonymousPullWhenEnabled) {
@@ -114,7 +131,8 @@ TEST(Auth, AnonymousPullWhenEnabled) {
 TEST(Auth, CatalogNeedsAuthentication) {
   TestRegistry r({.auth = true, .admin_password = "pw"});
   EXPECT_EQ(r.send("GET", "/v2/_catalog").status, 401);
-  EXPECT_EQ(r.send("GET", "/v2/_catalog", "", {{"Authorization", basic("admin", "pw")}}).status, 200);
+  EXPECT_EQ(r.send("GET", "/v2/_catalog", "", {{"Authorization", basic("admin", "pw")}}).status,
+            200);
 }
 
 TEST(Auth, FirstStartWritesRandomAdminPasswordFile) {
@@ -134,7 +152,8 @@ TEST(Auth, FirstStartWritesRandomAdminPasswordFile) {
   EXPECT_GE(password->size(), 20u);
   auto user = (*service)->data().metadata->get_user("admin");
   ASSERT_TRUE(user && *user);
-  EXPECT_TRUE(registry::verify_password((*user)->password_hash, password->substr(0, password->size() - 1)));
+  EXPECT_TRUE(
+      registry::verify_password((*user)->password_hash, password->substr(0, password->size() - 1)));
 }
 
 }  // namespace

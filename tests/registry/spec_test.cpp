@@ -83,8 +83,9 @@ TEST_F(SpecTest, PostThenPutWithBody) {
 TEST_F(SpecTest, ChunkedUploadInOrderAndOutOfOrder) {
   auto start = registry_.send("POST", "/v2/c/blobs/uploads/");
   std::string location(start.header("Location"));
-  auto first = registry_.send("PATCH", location, "abc",
-                              {{"Content-Range", "0-2"}, {"Content-Type", "application/octet-stream"}});
+  auto first =
+      registry_.send("PATCH", location, "abc",
+                     {{"Content-Range", "0-2"}, {"Content-Type", "application/octet-stream"}});
   EXPECT_EQ(first.status, 202);
   EXPECT_EQ(first.header("Range"), "0-2");
   // Out of order: starts at 5, the upload is at 3.
@@ -141,7 +142,8 @@ TEST_F(SpecTest, Sha512Upload) {
 }
 
 TEST_F(SpecTest, MalformedDigestsAre400) {
-  for (std::string bad : std::vector<std::string>{"sha256:xyz", "sha256:" + std::string(64, 'A'), "nothex", "md5:abc"}) {
+  for (std::string bad : std::vector<std::string>{"sha256:xyz", "sha256:" + std::string(64, 'A'),
+                                                  "nothex", "md5:abc"}) {
     auto get = registry_.send("GET", "/v2/m/blobs/" + bad);
     EXPECT_EQ(get.status, 400) << bad;
     EXPECT_EQ(error_code(get), "DIGEST_INVALID") << bad;
@@ -154,7 +156,8 @@ TEST_F(SpecTest, MalformedDigestsAre400) {
 }
 
 TEST_F(SpecTest, UnknownBlobUploadAndRepository) {
-  EXPECT_EQ(error_code(registry_.send("GET", "/v2/x/blobs/" + digest_of("none").str())), "BLOB_UNKNOWN");
+  EXPECT_EQ(error_code(registry_.send("GET", "/v2/x/blobs/" + digest_of("none").str())),
+            "BLOB_UNKNOWN");
   EXPECT_EQ(error_code(registry_.send("PATCH", "/v2/x/blobs/uploads/deadbeef", "x")),
             "BLOB_UPLOAD_UNKNOWN");
   auto tags = registry_.send("GET", "/v2/nope/tags/list");
@@ -184,7 +187,8 @@ TEST_F(SpecTest, CancelUpload) {
 
 TEST_F(SpecTest, CrossRepositoryMount) {
   std::string digest = registry_.push_blob("src/app", "shared layer");
-  auto mounted = registry_.send("POST", "/v2/dst/app/blobs/uploads/?mount=" + digest + "&from=src/app");
+  auto mounted =
+      registry_.send("POST", "/v2/dst/app/blobs/uploads/?mount=" + digest + "&from=src/app");
   EXPECT_EQ(mounted.status, 201);
   EXPECT_EQ(mounted.header("Location"), "/v2/dst/app/blobs/" + digest);
   EXPECT_EQ(registry_.send("GET", "/v2/dst/app/blobs/" + digest).body, "shared layer");
@@ -192,8 +196,8 @@ TEST_F(SpecTest, CrossRepositoryMount) {
   auto automatic = registry_.send("POST", "/v2/other/blobs/uploads/?mount=" + digest);
   EXPECT_EQ(automatic.status, 201);
   // Not mountable (unknown source): falls back to an upload session.
-  auto fallback = registry_.send("POST", "/v2/third/blobs/uploads/?mount=" +
-                                             digest_of("nope").str() + "&from=src/app");
+  auto fallback = registry_.send(
+      "POST", "/v2/third/blobs/uploads/?mount=" + digest_of("nope").str() + "&from=src/app");
   EXPECT_EQ(fallback.status, 202);
   EXPECT_FALSE(fallback.header("Location").empty());
 }
@@ -240,40 +244,56 @@ TEST_F(SpecTest, ManifestWithUnknownBlobIsRejected) {
 
 TEST_F(SpecTest, IndexWithUnknownChildIsRejected) {
   std::string child = push_image("multi", "child");
-  json index = {{"schemaVersion", 2},
-                {"mediaType", "application/vnd.oci.image.index.v1+json"},
-                {"manifests",
-                 {{{"mediaType", kOciManifest}, {"digest", child}, {"size", 10}},
-                  {{"mediaType", kOciManifest}, {"digest", digest_of("absent").str()}, {"size", 10}}}}};
+  json index = {
+      {"schemaVersion", 2},
+      {"mediaType", "application/vnd.oci.image.index.v1+json"},
+      {"manifests",
+       {{{"mediaType", kOciManifest}, {"digest", child}, {"size", 10}},
+        {{"mediaType", kOciManifest}, {"digest", digest_of("absent").str()}, {"size", 10}}}}};
   auto res = registry_.push_manifest("multi", "all", "application/vnd.oci.image.index.v1+json",
                                      index.dump());
   EXPECT_EQ(error_code(res), "MANIFEST_BLOB_UNKNOWN");
   index["manifests"].erase(1);
-  EXPECT_EQ(registry_.push_manifest("multi", "all", "application/vnd.oci.image.index.v1+json",
-                                    index.dump()).status, 201);
+  EXPECT_EQ(
+      registry_
+          .push_manifest("multi", "all", "application/vnd.oci.image.index.v1+json", index.dump())
+          .status,
+      201);
 }
 
 TEST_F(SpecTest, DockerSchema2AndManifestList) {
   auto config = registry_.push_blob("dock", "{}");
   json m = {{"schemaVersion", 2},
             {"mediaType", "application/vnd.docker.distribution.manifest.v2+json"},
-            {"config", {{"mediaType", "application/vnd.docker.container.image.v1+json"}, {"digest", config}, {"size", 2}}},
+            {"config",
+             {{"mediaType", "application/vnd.docker.container.image.v1+json"},
+              {"digest", config},
+              {"size", 2}}},
             {"layers", json::array()}};
-  auto res = registry_.push_manifest("dock", "v2", "application/vnd.docker.distribution.manifest.v2+json", m.dump());
+  auto res = registry_.push_manifest(
+      "dock", "v2", "application/vnd.docker.distribution.manifest.v2+json", m.dump());
   ASSERT_EQ(res.status, 201) << res.body;
   json list = {{"schemaVersion", 2},
                {"mediaType", "application/vnd.docker.distribution.manifest.list.v2+json"},
-               {"manifests", {{{"mediaType", "application/vnd.docker.distribution.manifest.v2+json"},
-                               {"digest", digest_of(m.dump()).str()}, {"size", m.dump().size()},
-                               {"platform", {{"os", "linux"}, {"architecture", "amd64"}}}}}}};
-  EXPECT_EQ(registry_.push_manifest("dock", "list", "application/vnd.docker.distribution.manifest.list.v2+json", list.dump()).status, 201);
+               {"manifests",
+                {{{"mediaType", "application/vnd.docker.distribution.manifest.v2+json"},
+                  {"digest", digest_of(m.dump()).str()},
+                  {"size", m.dump().size()},
+                  {"platform", {{"os", "linux"}, {"architecture", "amd64"}}}}}}};
+  EXPECT_EQ(
+      registry_
+          .push_manifest("dock", "list",
+                         "application/vnd.docker.distribution.manifest.list.v2+json", list.dump())
+          .status,
+      201);
   EXPECT_EQ(registry_.send("GET", "/v2/dock/manifests/list").header("Content-Type"),
             "application/vnd.docker.distribution.manifest.list.v2+json");
 }
 
 TEST_F(SpecTest, Schema1IsRejectedClearly) {
-  auto res = registry_.push_manifest("old", "v1", "application/vnd.docker.distribution.manifest.v1+prettyjws",
-                                     R"({"schemaVersion":1,"name":"old","tag":"v1","fsLayers":[]})");
+  auto res = registry_.push_manifest(
+      "old", "v1", "application/vnd.docker.distribution.manifest.v1+prettyjws",
+      R"({"schemaVersion":1,"name":"old","tag":"v1","fsLayers":[]})");
   EXPECT_EQ(res.status, 400);
   EXPECT_EQ(error_code(res), "MANIFEST_INVALID");
   EXPECT_NE(res.body.find("schema 1"), std::string::npos);
@@ -320,7 +340,8 @@ TEST_F(SpecTest, ReferrersAndSubject) {
   auto empty = registry_.push_blob("ref", "{}");
   auto sbom_layer = registry_.push_blob("ref", "sbom");
   auto sig_layer = registry_.push_blob("ref", "sig");
-  auto sbom = image_manifest(empty, 2, {{sbom_layer, 4}}, subject, 10, "application/vnd.example.sbom");
+  auto sbom =
+      image_manifest(empty, 2, {{sbom_layer, 4}}, subject, 10, "application/vnd.example.sbom");
   auto sig = image_manifest(empty, 2, {{sig_layer, 3}}, subject, 10, "application/vnd.example.sig");
   auto put = registry_.push_manifest("ref", digest_of(sbom).str(), kOciManifest, sbom);
   EXPECT_EQ(put.status, 201);
@@ -335,7 +356,8 @@ TEST_F(SpecTest, ReferrersAndSubject) {
   ASSERT_EQ(index["manifests"].size(), 2u);
   EXPECT_TRUE(all.header("OCI-Filters-Applied").empty());
 
-  auto filtered = registry_.send("GET", "/v2/ref/referrers/" + subject + "?artifactType=application%2Fvnd.example.sbom");
+  auto filtered = registry_.send(
+      "GET", "/v2/ref/referrers/" + subject + "?artifactType=application%2Fvnd.example.sbom");
   EXPECT_EQ(filtered.header("OCI-Filters-Applied"), "artifactType");
   auto only = json::parse(filtered.body)["manifests"];
   ASSERT_EQ(only.size(), 1u);
@@ -351,8 +373,11 @@ TEST_F(SpecTest, ReferrersAndSubject) {
 
 TEST_F(SpecTest, DeleteTagKeepsManifestDeleteDigestRemovesIt) {
   std::string digest = push_image("del", "v1");
-  ASSERT_EQ(registry_.push_manifest("del", "v2", kOciManifest,
-                                    registry_.send("GET", "/v2/del/manifests/v1").body).status, 201);
+  ASSERT_EQ(registry_
+                .push_manifest("del", "v2", kOciManifest,
+                               registry_.send("GET", "/v2/del/manifests/v1").body)
+                .status,
+            201);
   EXPECT_EQ(registry_.send("DELETE", "/v2/del/manifests/v1").status, 202);
   EXPECT_EQ(registry_.send("GET", "/v2/del/manifests/v1").status, 404);
   EXPECT_EQ(registry_.send("GET", "/v2/del/manifests/" + digest).status, 200);
@@ -360,7 +385,8 @@ TEST_F(SpecTest, DeleteTagKeepsManifestDeleteDigestRemovesIt) {
   EXPECT_EQ(registry_.send("DELETE", "/v2/del/manifests/" + digest).status, 202);
   EXPECT_EQ(registry_.send("GET", "/v2/del/manifests/" + digest).status, 404);
   EXPECT_EQ(registry_.send("GET", "/v2/del/manifests/v2").status, 404);
-  EXPECT_EQ(error_code(registry_.send("DELETE", "/v2/del/manifests/" + digest)), "MANIFEST_UNKNOWN");
+  EXPECT_EQ(error_code(registry_.send("DELETE", "/v2/del/manifests/" + digest)),
+            "MANIFEST_UNKNOWN");
 }
 
 TEST_F(SpecTest, DeleteBlob) {
@@ -380,10 +406,14 @@ TEST_F(SpecTest, HealthAndMetrics) {
   EXPECT_EQ(registry_.send("GET", "/healthz").status, 200);
   auto metrics = registry_.send("GET", "/metrics");
   EXPECT_EQ(metrics.status, 200);
-  EXPECT_NE(metrics.body.find("portcullis_http_requests_total{route=\"manifest\",method=\"PUT\",status=\"201\"} 1"),
-            std::string::npos) << metrics.body;
-  EXPECT_NE(metrics.body.find("portcullis_http_request_duration_seconds_count{route=\"upload_start\"} 2"),
-            std::string::npos);
+  EXPECT_NE(
+      metrics.body.find(
+          "portcullis_http_requests_total{route=\"manifest\",method=\"PUT\",status=\"201\"} 1"),
+      std::string::npos)
+      << metrics.body;
+  EXPECT_NE(
+      metrics.body.find("portcullis_http_request_duration_seconds_count{route=\"upload_start\"} 2"),
+      std::string::npos);
   EXPECT_NE(metrics.body.find("portcullis_stored_blobs 2"), std::string::npos);
   EXPECT_NE(metrics.body.find("portcullis_http_received_bytes_total"), std::string::npos);
 }

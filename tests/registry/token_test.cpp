@@ -6,8 +6,8 @@ namespace portcullis::registry {
 namespace {
 
 TokenClaims claims(int64_t now) {
-  return TokenClaims{"portcullis", "alice", "svc", now, now + 60,
-                     {{"repository", "stage/app", {"pull", "push"}}}};
+  return TokenClaims{"portcullis", "alice",  "svc",
+                     now,          now + 60, {{"repository", "stage/app", {"pull", "push"}}}};
 }
 
 TEST(Token, IssuedTokenVerifies) {

@@ -37,7 +37,9 @@ TEST_F(GcTest, DeletesOnlyUnreferencedBlobsPastGrace) {
   Digest used = store_blob("a", "layer");
   Digest unused = store_blob("a", "orphan");
   ASSERT_TRUE(metadata_->put_manifest(
-      "a", ManifestRecord{digest_of("m").str(), "application/vnd.oci.image.manifest.v1+json", "m", "", "", ""},
+      "a",
+      ManifestRecord{digest_of("m").str(), "application/vnd.oci.image.manifest.v1+json", "m", "",
+                     "", ""},
       {{used.str(), false, true}}, "v1"));
 
   // Within the grace period nothing goes (a push may be about to reference it).

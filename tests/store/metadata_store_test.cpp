@@ -20,7 +20,8 @@ class MetadataStoreTest : public ::testing::Test {
 Digest d(char c) { return *Digest::parse("sha256:" + std::string(64, c)); }
 
 ManifestRecord manifest(const std::string& digest, const std::string& subject = "") {
-  return ManifestRecord{digest, "application/vnd.oci.image.manifest.v1+json", "{}", "t", subject, ""};
+  return ManifestRecord{digest, "application/vnd.oci.image.manifest.v1+json", "{}", "t", subject,
+                        ""};
 }
 
 TEST_F(MetadataStoreTest, ReopeningKeepsDataAndSkipsAppliedMigrations) {

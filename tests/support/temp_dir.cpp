@@ -6,7 +6,8 @@
 namespace portcullis::testing {
 
 TempDir::TempDir() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "portcullis-test-XXXXXX").string();
+  std::string pattern =
+      (std::filesystem::temp_directory_path() / "portcullis-test-XXXXXX").string();
   char* made = mkdtemp(pattern.data());
   path_ = made != nullptr ? std::filesystem::path(made) : std::filesystem::path();
 }

@@ -88,14 +88,13 @@ std::string image_manifest(const std::string& config_digest, int64_t config_size
                            const std::vector<std::pair<std::string, int64_t>>& layers,
                            const std::string& subject_digest, int64_t subject_size,
                            const std::string& artifact_type) {
-  nlohmann::json m = {
-      {"schemaVersion", 2},
-      {"mediaType", "application/vnd.oci.image.manifest.v1+json"},
-      {"config",
-       {{"mediaType", "application/vnd.oci.image.config.v1+json"},
-        {"digest", config_digest},
-        {"size", config_size}}},
-      {"layers", nlohmann::json::array()}};
+  nlohmann::json m = {{"schemaVersion", 2},
+                      {"mediaType", "application/vnd.oci.image.manifest.v1+json"},
+                      {"config",
+                       {{"mediaType", "application/vnd.oci.image.config.v1+json"},
+                        {"digest", config_digest},
+                        {"size", config_size}}},
+                      {"layers", nlohmann::json::array()}};
   for (const auto& [digest, size] : layers) {
     m["layers"].push_back({{"mediaType", "application/vnd.oci.image.layer.v1.tar+gzip"},
                            {"digest", digest},

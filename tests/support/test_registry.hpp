@@ -23,8 +23,7 @@ class TestRegistry {
   ~TestRegistry();
 
   std::string url(std::string_view path) const;
-  http::ClientResponse send(const std::string& method, std::string_view path,
-                            std::string body = "",
+  http::ClientResponse send(const std::string& method, std::string_view path, std::string body = "",
                             std::vector<std::pair<std::string, std::string>> headers = {});
   // Pushes a blob monolithically; returns its digest string.
   std::string push_blob(std::string_view repository, const std::string& content);
