@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Registry benchmark: portcullis against Debian's docker-registry (CNCF Distribution 2.8), same
 # machine, same run. Push and pull of a 10 x 20 MB image with skopeo; GET manifest and HEAD blob
-# requests per second with wrk at 1 and 16 connections; idle memory. Prints ratios.
+# requests per second at 1 and 16 connections (wrk for GET; bench/head_load for HEAD, since wrk
+# and ab wait for a body after HEAD); idle memory. Prints ratios.
 # Usage: bench/registry.sh [PORTCULLIS_BIN]   (env: WRK_SECONDS=10 RUNS=3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${1:-build/release/src/cli/portcullis}
+HEAD_LOAD=${HEAD_LOAD:-build/release/bench/head_load}
 DIST=/usr/bin/docker-registry
 WRK_SECONDS=${WRK_SECONDS:-10}
 RUNS=${RUNS:-3}
@@ -65,12 +67,11 @@ for reg in distribution portcullis; do
       manifest_url="http://$ADDR/v2/bench/app/manifests/1"
       layer=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["layers"][0]["digest"])' \
         "$WORK/layout/blobs/sha256/$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["manifests"][0]["digest"][7:])' "$WORK/layout/index.json")")
-      printf 'wrk.method = "HEAD"\n' >"$WORK/head.lua"
       accept='Accept: application/vnd.oci.image.manifest.v1+json'
       for c in 1 16; do
         r=$(wrk -t "$([ $c = 1 ] && echo 1 || echo 2)" -c "$c" -d "${WRK_SECONDS}s" -H "$accept" "$manifest_url" | awk '/Requests\/sec/{print $2}')
         if [ $c = 1 ]; then get1[$reg]=$r; else get16[$reg]=$r; fi
-        r=$(wrk -t "$([ $c = 1 ] && echo 1 || echo 2)" -c "$c" -d "${WRK_SECONDS}s" -s "$WORK/head.lua" "http://$ADDR/v2/bench/app/blobs/$layer" | awk '/Requests\/sec/{print $2}')
+        r=$("$HEAD_LOAD" 127.0.0.1 "${ADDR#*:}" "/v2/bench/app/blobs/$layer" "$c" "$WRK_SECONDS" | cut -d' ' -f1)
         if [ $c = 1 ]; then head1[$reg]=$r; else head16[$reg]=$r; fi
       done
       sleep 2

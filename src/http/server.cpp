@@ -28,6 +28,7 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 constexpr size_t kMaxDrainBytes = 1 << 20;
+constexpr size_t kReadBufferBytes = 256 * 1024;
 
 struct Connection {
   int fd = -1;
@@ -278,6 +279,9 @@ void Server::Impl::session(tcp::socket socket) {
 template <typename Stream>
 void Server::Impl::serve(Stream& stream, Connection& connection, const std::string& remote) {
   boost::beast::flat_buffer buffer;
+  // Beast reads at most the buffer's free capacity (at least 512 bytes): without room, a
+  // large body arrives in 512-byte reads.
+  buffer.reserve(kReadBufferBytes);
   for (;;) {
     connection.idle = true;
     connection.last_activity_ms = now_ms();
