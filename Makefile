@@ -21,11 +21,13 @@ run: build
 	build/release/src/cli/portcullis serve --data $(DATA) --listen $(LISTEN)
 
 # Installs, builds (release, and debug with ASan+UBSan) and runs every test: unit, spec,
-# real-client (skopeo, podman) and durability tests, plus the format check on changed files.
+# real-client (skopeo, podman) and durability tests, plus clang-format on every source and
+# clang-tidy on the sources the last commit changed.
 test: deps
 	scripts/check-format
 	cmake --preset debug >/dev/null
 	cmake --build --preset debug -j $(JOBS)
+	scripts/check-tidy build/debug
 	ctest --preset debug -j $(JOBS) -LE integration
 	cmake --preset release >/dev/null
 	cmake --build --preset release -j $(JOBS)

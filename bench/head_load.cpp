@@ -45,7 +45,8 @@ int main(int argc, char** argv) {
       }
       char buffer[8192];
       while (!stop) {
-        if (write(fd, request.data(), request.size()) != static_cast<ssize_t>(request.size())) break;
+        if (write(fd, request.data(), request.size()) != static_cast<ssize_t>(request.size()))
+          break;
         std::string response;
         while (response.find("\r\n\r\n") == std::string::npos) {
           ssize_t n = read(fd, buffer, sizeof buffer);

@@ -23,7 +23,7 @@ bool enabled(Level level);
 
 struct Field {
   Field(std::string_view k, std::string_view v) : key(k), value(v) {}
-  Field(std::string_view k, const std::string& v) : key(k), value(v) {}
+  Field(std::string_view k, std::string v) : key(k), value(std::move(v)) {}
   Field(std::string_view k, const char* v) : key(k), value(v) {}
   template <typename T>
   requires std::is_arithmetic_v<T> Field(std::string_view k, T v)

@@ -17,7 +17,10 @@ void flatten(const YAML::Node& node, const std::string& prefix, std::string_view
   if (node.IsMap()) {
     for (const auto& entry : node) {
       std::string key = entry.first.as<std::string>();
-      flatten(entry.second, prefix.empty() ? key : prefix + "." + key, origin, values, lines);
+      std::string path = prefix;
+      if (!path.empty()) path += '.';
+      path += key;
+      flatten(entry.second, path, origin, values, lines);
     }
     return;
   }

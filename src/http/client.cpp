@@ -95,7 +95,10 @@ Result<ClientResponse> Client::send(const ClientRequest& request) {
   }
   curl_slist* headers = nullptr;
   for (const auto& [name, value] : request.headers) {
-    headers = curl_slist_append(headers, (name + ": " + value).c_str());
+    std::string line = name;
+    line += ": ";
+    line += value;
+    headers = curl_slist_append(headers, line.c_str());
   }
   // Never wait for 100 Continue; registries answer the whole request.
   headers = curl_slist_append(headers, "Expect:");

@@ -15,16 +15,12 @@ struct Migration {
 
 #include "store/migrations.inc"  // defines kMigrations[] from src/store/sql/*.sql
 
-// SQL returns its own error messages; map a failed step to the caller's context.
-#define STORE_TRY_STEP(stmt_step, row) \
-  auto row = (stmt_step);              \
-  if (!row) return row.error()
-
 Result<int64_t> repository_id(Database& db, std::string_view name) {
   auto stmt = db.prepare_cached("SELECT id FROM repositories WHERE name = ?");
   if (!stmt) return stmt.error();
   stmt->bind(1, name);
-  STORE_TRY_STEP(stmt->step(), row);
+  auto row = stmt->step();
+  if (!row) return row.error();
   return *row ? stmt->integer(0) : int64_t{-1};
 }
 
@@ -85,7 +81,8 @@ Status SqliteMetadataStore::migrate() {
     auto check = (*db)->prepare_cached("SELECT 1 FROM schema_migrations WHERE version = ?");
     if (!check) return check.error();
     check->bind(1, int64_t{migration.version});
-    STORE_TRY_STEP(check->step(), applied);
+    auto applied = check->step();
+    if (!applied) return applied.error();
     if (*applied) continue;
     auto status = (*db)->exec(migration.sql);
     if (!status) return status.error().context("migration {}", migration.version);
@@ -130,7 +127,8 @@ Result<std::optional<int64_t>> SqliteMetadataStore::linked_blob(std::string_view
       "JOIN blobs b ON b.digest = l.digest WHERE r.name = ? AND l.digest = ?");
   if (!stmt) return stmt.error();
   stmt->bind(1, repository).bind(2, digest.str());
-  STORE_TRY_STEP(stmt->step(), row);
+  auto row = stmt->step();
+  if (!row) return row.error();
   if (!*row) return std::optional<int64_t>();
   return std::optional<int64_t>(stmt->integer(0));
 }
@@ -145,7 +143,8 @@ Result<std::vector<std::string>> SqliteMetadataStore::repositories_with_blob(con
   stmt->bind(1, digest.str());
   std::vector<std::string> out;
   for (;;) {
-    STORE_TRY_STEP(stmt->step(), row);
+    auto row = stmt->step();
+    if (!row) return row.error();
     if (!*row) break;
     out.push_back(stmt->text(0));
   }
@@ -181,7 +180,8 @@ Status SqliteMetadataStore::put_manifest(std::string_view repository,
                         : "SELECT 1 FROM repository_blobs WHERE repository_id = ? AND digest = ?");
     if (!check) return check.error();
     check->bind(1, *repo).bind(2, ref.digest);
-    STORE_TRY_STEP(check->step(), found);
+    auto found = check->step();
+    if (!found) return found.error();
     if (!*found) {
       return make_error(ErrorCode::kNotFound, "{} {} is not in repository {}",
                         ref.is_manifest ? "manifest" : "blob", ref.digest, repository);
@@ -233,7 +233,8 @@ Result<std::optional<ManifestRecord>> SqliteMetadataStore::get_manifest(std::str
       "JOIN repositories r ON r.id = m.repository_id WHERE r.name = ? AND m.digest = ?");
   if (!stmt) return stmt.error();
   stmt->bind(1, repository).bind(2, digest);
-  STORE_TRY_STEP(stmt->step(), row);
+  auto row = stmt->step();
+  if (!row) return row.error();
   if (!*row) return std::optional<ManifestRecord>();
   return std::optional<ManifestRecord>(ManifestRecord{std::string(digest), stmt->text(0),
                                                       stmt->text(1), stmt->text(2), stmt->text(3),
@@ -249,7 +250,8 @@ Result<std::optional<std::string>> SqliteMetadataStore::resolve_tag(std::string_
       "WHERE r.name = ? AND t.name = ?");
   if (!stmt) return stmt.error();
   stmt->bind(1, repository).bind(2, tag);
-  STORE_TRY_STEP(stmt->step(), row);
+  auto row = stmt->step();
+  if (!row) return row.error();
   if (!*row) return std::optional<std::string>();
   return std::optional<std::string>(stmt->text(0));
 }
@@ -299,7 +301,8 @@ Result<std::vector<std::string>> SqliteMetadataStore::list_tags(std::string_view
   stmt->bind(1, repository).bind(2, last).bind(3, limit);
   std::vector<std::string> out;
   for (;;) {
-    STORE_TRY_STEP(stmt->step(), row);
+    auto row = stmt->step();
+    if (!row) return row.error();
     if (!*row) break;
     out.push_back(stmt->text(0));
   }
@@ -318,7 +321,8 @@ Result<std::vector<std::string>> SqliteMetadataStore::list_repositories(std::str
   stmt->bind(1, last).bind(2, limit);
   std::vector<std::string> out;
   for (;;) {
-    STORE_TRY_STEP(stmt->step(), row);
+    auto row = stmt->step();
+    if (!row) return row.error();
     if (!*row) break;
     out.push_back(stmt->text(0));
   }
@@ -337,7 +341,8 @@ Result<std::vector<Referrer>> SqliteMetadataStore::referrers(std::string_view re
   stmt->bind(1, repository).bind(2, subject);
   std::vector<Referrer> out;
   for (;;) {
-    STORE_TRY_STEP(stmt->step(), row);
+    auto row = stmt->step();
+    if (!row) return row.error();
     if (!*row) break;
     out.push_back(
         Referrer{stmt->text(0), stmt->text(1), stmt->integer(2), stmt->text(3), stmt->text(4)});
@@ -361,7 +366,8 @@ Result<std::optional<Upload>> SqliteMetadataStore::get_upload(std::string_view i
   auto stmt = (*db)->prepare_cached("SELECT repository, started_at FROM uploads WHERE id = ?");
   if (!stmt) return stmt.error();
   stmt->bind(1, id);
-  STORE_TRY_STEP(stmt->step(), row);
+  auto row = stmt->step();
+  if (!row) return row.error();
   if (!*row) return std::optional<Upload>();
   return std::optional<Upload>(Upload{std::string(id), stmt->text(0), stmt->integer(1)});
 }
@@ -384,7 +390,8 @@ Result<std::vector<Upload>> SqliteMetadataStore::uploads_started_before(int64_t 
   stmt->bind(1, unix_seconds);
   std::vector<Upload> out;
   for (;;) {
-    STORE_TRY_STEP(stmt->step(), row);
+    auto row = stmt->step();
+    if (!row) return row.error();
     if (!*row) break;
     out.push_back(Upload{stmt->text(0), stmt->text(1), stmt->integer(2)});
   }
@@ -412,7 +419,8 @@ Result<std::optional<User>> SqliteMetadataStore::get_user(std::string_view name)
   auto stmt = (*db)->prepare_cached("SELECT password_hash, is_admin FROM users WHERE name = ?");
   if (!stmt) return stmt.error();
   stmt->bind(1, name);
-  STORE_TRY_STEP(stmt->step(), row);
+  auto row = stmt->step();
+  if (!row) return row.error();
   if (!*row) return std::optional<User>();
   return std::optional<User>(User{std::string(name), stmt->text(0), stmt->integer(1) != 0});
 }
@@ -424,7 +432,8 @@ Result<std::vector<User>> SqliteMetadataStore::list_users() {
   if (!stmt) return stmt.error();
   std::vector<User> out;
   for (;;) {
-    STORE_TRY_STEP(stmt->step(), row);
+    auto row = stmt->step();
+    if (!row) return row.error();
     if (!*row) break;
     out.push_back(User{stmt->text(0), "", stmt->integer(1) != 0});
   }
@@ -473,7 +482,8 @@ Result<std::vector<Grant>> SqliteMetadataStore::grants_for(std::string_view user
   stmt->bind(1, user);
   std::vector<Grant> out;
   for (;;) {
-    STORE_TRY_STEP(stmt->step(), row);
+    auto row = stmt->step();
+    if (!row) return row.error();
     if (!*row) break;
     out.push_back(Grant{std::string(user), stmt->text(0), stmt->text(1)});
   }
@@ -496,7 +506,8 @@ Result<std::vector<std::string>> SqliteMetadataStore::collect_unreferenced_blobs
   select->bind(1, cutoff);
   std::vector<std::string> out;
   for (;;) {
-    STORE_TRY_STEP(select->step(), row);
+    auto row = select->step();
+    if (!row) return row.error();
     if (!*row) break;
     out.push_back(select->text(0));
   }
@@ -517,7 +528,8 @@ Result<std::vector<std::string>> SqliteMetadataStore::known_blobs() {
   if (!stmt) return stmt.error();
   std::vector<std::string> out;
   for (;;) {
-    STORE_TRY_STEP(stmt->step(), row);
+    auto row = stmt->step();
+    if (!row) return row.error();
     if (!*row) break;
     out.push_back(stmt->text(0));
   }
@@ -529,7 +541,8 @@ Result<std::pair<int64_t, int64_t>> SqliteMetadataStore::blob_totals() {
   if (!db) return db.error();
   auto stmt = (*db)->prepare_cached("SELECT count(*), coalesce(sum(size), 0) FROM blobs");
   if (!stmt) return stmt.error();
-  STORE_TRY_STEP(stmt->step(), row);
+  auto row = stmt->step();
+  if (!row) return row.error();
   return std::make_pair(stmt->integer(0), stmt->integer(1));
 }
 
