@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   register_serve(app, run);
   register_user(app, run);
   register_gc(app, run);
+  register_sbom(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,43 @@
+// Analyzer: one per ecosystem. It declares the paths it wants and turns each such file's
+// content into findings keyed by that path (Trivy's analyzer seam).
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analyze/inventory.hpp"
+#include "base/result.hpp"
+
+namespace portcullis::analyze {
+
+// Everything one layer contributes, by path, before layers are merged.
+struct LayerFindings {
+  std::map<std::string, std::vector<Package>> packages;  // file path -> packages found in it
+  std::map<std::string, OsInfo> os;                       // file path -> OS it describes
+  std::set<std::string> touched;       // every wanted path this layer wrote (even if it found nothing)
+  std::set<std::string> whiteouts;     // paths this layer deletes from the layers below
+  std::set<std::string> opaque_dirs;   // directories whose lower content this layer hides
+  std::map<std::string, std::string> symlinks;  // path -> target as written
+  std::vector<std::string> warnings;
+};
+
+struct FileInput {
+  std::string_view path;
+  std::string_view content;
+};
+
+class Analyzer {
+ public:
+  virtual ~Analyzer() = default;
+  virtual std::string_view name() const = 0;
+  // Bumped whenever output for the same input changes (invalidates cached layer results).
+  virtual int version() const = 0;
+  virtual bool wants(std::string_view path) const = 0;
+  virtual size_t max_file_size() const { return 64 * 1024 * 1024; }
+  virtual Status analyze(const FileInput& file, LayerFindings& out) const = 0;
+};
+
+}  // namespace portcullis::analyze

@@ -1,0 +1,19 @@
+// Constructors of the analyzers (private to the module; registry.cpp lists them).
+#pragma once
+
+#include <memory>
+
+#include "analyze/analyzer.hpp"
+
+namespace portcullis::analyze {
+
+std::unique_ptr<Analyzer> make_os_release_analyzer();
+std::unique_ptr<Analyzer> make_dpkg_analyzer();
+std::unique_ptr<Analyzer> make_apk_analyzer();
+
+// Exposed for tests: parsers over one file's content.
+std::vector<Package> parse_dpkg_status(std::string_view content, bool require_installed);
+std::vector<Package> parse_apk_installed(std::string_view content);
+OsInfo parse_os_release(std::string_view content);
+
+}  // namespace portcullis::analyze

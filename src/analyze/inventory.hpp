@@ -1,0 +1,38 @@
+// What analysis finds in an image: the operating system and the installed packages, each with
+// the layer that introduced it and the file it was found in.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace portcullis::analyze {
+
+struct OsInfo {
+  std::string id;          // os-release ID: debian, alpine, wolfi, ...
+  std::string version_id;  // os-release VERSION_ID
+  std::string pretty_name;
+  bool empty() const { return id.empty(); }
+};
+
+struct Package {
+  std::string type;  // deb, apk, rpm, npm, pypi, maven, golang
+  std::string name;
+  std::string version;
+  std::string source_name;     // deb source package / apk origin / rpm source rpm
+  std::string source_version;
+  std::string arch;
+  std::string purl;            // filled when the inventory is complete (needs the OS)
+  std::string layer_diff_id;
+  std::string path;            // the file it was found in
+};
+
+struct Inventory {
+  OsInfo os;
+  std::vector<Package> packages;  // sorted by type, name, version, path
+  std::vector<std::string> warnings;
+};
+
+// Canonical purl for a package (purl spec; qualifiers sorted).
+std::string make_purl(const Package& package, const OsInfo& os);
+
+}  // namespace portcullis::analyze

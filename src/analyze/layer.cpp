@@ -1,0 +1,96 @@
+// One pass over one layer: digest check, decompression, tar walk, analyzers.
+#include <map>
+
+#include "analyze/registry.hpp"
+#include "analyze/scan.hpp"
+#include "image/tar_walker.hpp"
+
+namespace portcullis::analyze {
+
+Result<LayerResult> analyze_layer(image::ByteStream& blob, const std::optional<Digest>& expected,
+                                  uint64_t max_layer_bytes) {
+  LayerResult result{{}, digest_of("")};
+  auto& out = result.findings;
+  image::DigestingStream compressed(blob, expected ? expected->algorithm() : DigestAlgorithm::kSha256);
+  auto decompressed = image::open_decompressed(compressed, nullptr, max_layer_bytes);
+  if (!decompressed) return decompressed.error();
+  image::DigestingStream tar(**decompressed, DigestAlgorithm::kSha256);
+  // Contents of wanted files, kept for hard links to them later in the same layer.
+  std::map<std::string, std::string> wanted_content;
+  const auto& list = analyzers();
+  auto run = [&](const std::string& path, std::string_view content) -> Status {
+    for (const auto& a : list) {
+      if (!a->wants(path)) continue;
+      out.touched.insert(path);
+      auto status = a->analyze(FileInput{path, content}, out);
+      if (!status) out.warnings.push_back(status.error().context("{}: {}", a->name(), path).what());
+    }
+    return Ok{};
+  };
+  auto walked = image::walk_tar(
+      tar,
+      [&](const image::TarEntry& entry, image::EntryReader& reader) -> Status {
+        auto slash = entry.path.rfind('/');
+        std::string dir = slash == std::string::npos ? "" : entry.path.substr(0, slash);
+        std::string base = slash == std::string::npos ? entry.path : entry.path.substr(slash + 1);
+        // image-spec layer.md "Whiteouts".
+        if (base == ".wh..wh..opq") {
+          out.opaque_dirs.insert(dir);
+          return Ok{};
+        }
+        if (base.starts_with(".wh.")) {
+          out.whiteouts.insert(dir.empty() ? base.substr(4) : dir + "/" + base.substr(4));
+          return Ok{};
+        }
+        bool wanted = false;
+        size_t limit = 0;
+        for (const auto& a : list) {
+          if (a->wants(entry.path)) {
+            wanted = true;
+            limit = std::max(limit, a->max_file_size());
+          }
+        }
+        if (entry.type == image::TarEntry::Type::kSymlink) {
+          out.symlinks[entry.path] = entry.link_target;
+          if (wanted) out.touched.insert(entry.path);
+          return Ok{};
+        }
+        if (!wanted) return Ok{};
+        if (entry.type == image::TarEntry::Type::kHardlink) {
+          auto it = wanted_content.find(entry.link_target);
+          if (it != wanted_content.end()) return run(entry.path, it->second);
+          out.touched.insert(entry.path);
+          return Ok{};
+        }
+        if (entry.type != image::TarEntry::Type::kFile) {
+          out.touched.insert(entry.path);
+          return Ok{};
+        }
+        auto content = reader.read_all(limit);
+        if (!content) {
+          if (content.error().code() == ErrorCode::kOutOfRange) {
+            out.warnings.push_back(entry.path + ": " + content.error().message() + ", not analyzed");
+            out.touched.insert(entry.path);
+            return Ok{};
+          }
+          return content.error().context("{}", entry.path);
+        }
+        PORTCULLIS_TRY(run(entry.path, *content));
+        wanted_content[entry.path] = std::move(*content);
+        return Ok{};
+      },
+      [&](std::string_view warning) { out.warnings.emplace_back(warning); });
+  if (!walked) return walked.error();
+  auto diff_id = tar.finish();  // the tar's end-of-archive padding counts too
+  if (!diff_id) return diff_id.error();
+  auto digest = compressed.finish();
+  if (!digest) return digest.error();
+  if (expected && *digest != *expected) {
+    return make_error(ErrorCode::kCorrupt, "layer {} has content with digest {}", expected->str(),
+                      digest->str());
+  }
+  result.diff_id = *diff_id;
+  return result;
+}
+
+}  // namespace portcullis::analyze

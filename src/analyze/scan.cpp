@@ -1,0 +1,54 @@
+// scan_image: read (or recall) every layer once, check diff_ids against the config, merge.
+#include "analyze/scan.hpp"
+
+#include <map>
+
+#include "analyze/layer_cache.hpp"
+
+namespace portcullis::analyze {
+
+Result<ScanResult> scan_image(image::ImageSource& source, const ScanOptions& options) {
+  std::optional<LayerCache> cache;
+  if (options.cache_dir) cache.emplace(*options.cache_dir);
+  std::map<std::string, LayerResult> results;  // by layer key
+  ScanResult scan{};
+  auto wanted = [&](const image::LayerBlob& blob) {
+    if (!cache || !blob.expected) return true;
+    auto hit = cache->get(*blob.expected);
+    if (!hit) return true;
+    results.emplace(blob.key, std::move(*hit));
+    ++scan.layers_cached;
+    return false;
+  };
+  auto visit = [&](const image::LayerBlob& blob, image::ByteStream& stream) -> Status {
+    auto result = analyze_layer(stream, blob.expected, options.max_layer_bytes);
+    if (!result) return result.error().context("layer {}", blob.key);
+    ++scan.layers_read;
+    if (cache && blob.expected) (void)cache->put(*blob.expected, *result);  // a cache is best effort
+    results.insert_or_assign(blob.key, std::move(*result));
+    return Ok{};
+  };
+  auto image = source.read(wanted, visit);
+  if (!image) return image.error();
+  std::vector<const LayerFindings*> layers;
+  std::vector<std::string> diff_ids;
+  for (size_t i = 0; i < image->layers.size(); ++i) {
+    const auto& layer = image->layers[i];
+    auto it = results.find(layer.key);
+    if (it == results.end()) {
+      return make_error(ErrorCode::kCorrupt, "{}: layer {} is missing", image->reference, layer.key);
+    }
+    if (it->second.diff_id != layer.diff_id) {
+      return make_error(ErrorCode::kCorrupt,
+                        "{}: layer {} uncompresses to {}, but the config says diff_id {}",
+                        image->reference, layer.key, it->second.diff_id.str(), layer.diff_id.str());
+    }
+    layers.push_back(&it->second.findings);
+    diff_ids.push_back(layer.diff_id.str());
+  }
+  scan.inventory = merge_layers(layers, diff_ids);
+  scan.image = std::move(*image);
+  return scan;
+}
+
+}  // namespace portcullis::analyze

@@ -1,0 +1,41 @@
+// Analysis of a whole image: each layer is read once (or its findings come from the cache),
+// then the layers are merged bottom to top into the final filesystem's inventory.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+
+#include "analyze/analyzer.hpp"
+#include "image/image.hpp"
+
+namespace portcullis::analyze {
+
+struct ScanOptions {
+  std::optional<std::filesystem::path> cache_dir;  // no cache when empty
+  uint64_t max_layer_bytes = uint64_t{64} << 30;   // decompressed size limit per layer
+};
+
+struct LayerResult {
+  LayerFindings findings;
+  Digest diff_id = digest_of("");  // computed while reading
+};
+
+// Reads one layer blob once: verifies its digest (when `expected` is given), decompresses,
+// computes its diff_id and runs every analyzer over the files it wants.
+Result<LayerResult> analyze_layer(image::ByteStream& blob, const std::optional<Digest>& expected,
+                                  uint64_t max_layer_bytes);
+
+// Merges per-layer findings (bottom to top) into the final filesystem's inventory.
+Inventory merge_layers(const std::vector<const LayerFindings*>& layers,
+                       const std::vector<std::string>& diff_ids);
+
+struct ScanResult {
+  image::Image image;
+  Inventory inventory;
+  int layers_read = 0;
+  int layers_cached = 0;
+};
+
+Result<ScanResult> scan_image(image::ImageSource& source, const ScanOptions& options);
+
+}  // namespace portcullis::analyze

@@ -1,0 +1,90 @@
+// portcullis sbom: read an image, list every installed package, write an SBOM.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+
+#include "analyze/scan.hpp"
+#include "base/file.hpp"
+#include "cli/commands.hpp"
+#include "image/image.hpp"
+#include "sbom/writers.hpp"
+
+namespace portcullis::cli {
+namespace {
+
+struct SbomFlags {
+  std::string image;
+  std::string format = "table";
+  std::string output;
+  std::string platform = "linux/amd64";
+  std::string cache_dir;
+  bool no_cache = false;
+};
+
+std::string default_cache_dir() {
+  if (const char* env = std::getenv("PORTCULLIS_CACHE_DIR"); env && *env) return env;
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return std::string(xdg) + "/portcullis";
+  if (const char* home = std::getenv("HOME"); home && *home) return std::string(home) + "/.cache/portcullis";
+  return ".portcullis-cache";
+}
+
+std::string now_rfc3339() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1,
+                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+int sbom(const SbomFlags& f) {
+  if (f.format != "table" && f.format != "json" && f.format != "cyclonedx-json" && f.format != "spdx-json") {
+    return report(make_error(ErrorCode::kInvalidArgument,
+                             "--format {}: use table, json, cyclonedx-json or spdx-json", f.format));
+  }
+  std::string location = f.image;
+  bool has_transport = location.find("://") != std::string::npos || location.starts_with("oci:") ||
+                       location.starts_with("oci-archive:") || location.starts_with("docker-archive:");
+  if (!has_transport) {
+    location = "docker://" + location;  // a bare reference means a registry
+  }
+  auto source = image::open_source(location, image::SourceOptions{f.platform});
+  if (!source) return report(source.error());
+  analyze::ScanOptions options;
+  if (!f.no_cache) options.cache_dir = f.cache_dir.empty() ? default_cache_dir() : f.cache_dir;
+  auto scan = analyze::scan_image(**source, options);
+  if (!scan) return report(scan.error());
+  const auto& img = scan->image;
+  sbom::Subject subject{f.image, img.manifest_digest ? img.manifest_digest->str() : "",
+                        img.config_digest.str(),
+                        img.platform.os + "/" + img.platform.architecture +
+                            (img.platform.variant.empty() ? "" : "/" + img.platform.variant),
+                        now_rfc3339()};
+  auto document = sbom::write(f.format, scan->inventory, subject);
+  if (!document) return report(document.error());
+  for (const auto& w : scan->inventory.warnings) std::fprintf(stderr, "portcullis: warning: %s\n", w.c_str());
+  if (f.output.empty() || f.output == "-") {
+    std::fwrite(document->data(), 1, document->size(), stdout);
+    return kExitOk;
+  }
+  auto written = write_file_atomic(f.output, *document, 0644);
+  if (!written) return report(written.error());
+  return kExitOk;
+}
+
+}  // namespace
+
+void register_sbom(CLI::App& app, Runner& run) {
+  auto f = std::make_shared<SbomFlags>();
+  auto* cmd = app.add_subcommand("sbom", "List every package installed in an image");
+  cmd->add_option("image", f->image, "oci:DIR[:REF], docker-archive:FILE")->required();
+  cmd->add_option("--format", f->format, "table, json, cyclonedx-json or spdx-json (default table)");
+  cmd->add_option("--output,-o", f->output, "Write to FILE (atomically) instead of stdout");
+  cmd->add_option("--platform", f->platform, "os/arch[/variant] for image indexes (default linux/amd64)");
+  cmd->add_option("--cache-dir", f->cache_dir, "Layer analysis cache (default $XDG_CACHE_HOME/portcullis)");
+  cmd->add_flag("--no-cache", f->no_cache, "Neither read nor write the layer cache");
+  cmd->callback([f, &run] { run = [f] { return sbom(*f); }; });
+}
+
+}  // namespace portcullis::cli
