@@ -16,10 +16,10 @@ namespace portcullis::analyze {
 // Everything one layer contributes, by path, before layers are merged.
 struct LayerFindings {
   std::map<std::string, std::vector<Package>> packages;  // file path -> packages found in it
-  std::map<std::string, OsInfo> os;                       // file path -> OS it describes
-  std::set<std::string> touched;       // every wanted path this layer wrote (even if it found nothing)
-  std::set<std::string> whiteouts;     // paths this layer deletes from the layers below
-  std::set<std::string> opaque_dirs;   // directories whose lower content this layer hides
+  std::map<std::string, OsInfo> os;                      // file path -> OS it describes
+  std::set<std::string> touched;    // every wanted path this layer wrote (even if it found nothing)
+  std::set<std::string> whiteouts;  // paths this layer deletes from the layers below
+  std::set<std::string> opaque_dirs;            // directories whose lower content this layer hides
   std::map<std::string, std::string> symlinks;  // path -> target as written
   std::vector<std::string> warnings;
 };

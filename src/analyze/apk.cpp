@@ -43,11 +43,20 @@ std::vector<Package> parse_apk_installed(std::string_view content) {
     if (line.size() < 2 || line[1] != ':') continue;
     std::string value(line.substr(2));
     switch (line[0]) {
-      case 'P': current.name = value; break;
-      case 'V': current.version = value; break;
-      case 'A': current.arch = value; break;
-      case 'o': current.source_name = value; break;
-      default: break;
+      case 'P':
+        current.name = value;
+        break;
+      case 'V':
+        current.version = value;
+        break;
+      case 'A':
+        current.arch = value;
+        break;
+      case 'o':
+        current.source_name = value;
+        break;
+      default:
+        break;
     }
   }
   flush();

@@ -7,7 +7,8 @@ namespace {
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -75,11 +76,16 @@ std::vector<Package> parse_dpkg_status(std::string_view content, bool require_in
     if (colon == std::string_view::npos) continue;
     auto key = line.substr(0, colon);
     auto value = std::string(trim(line.substr(colon + 1)));
-    if (key == "Package") current.name = value;
-    else if (key == "Version") current.version = value;
-    else if (key == "Architecture") current.arch = value;
-    else if (key == "Status") status = value;
-    else if (key == "Source") source_field = value;
+    if (key == "Package")
+      current.name = value;
+    else if (key == "Version")
+      current.version = value;
+    else if (key == "Architecture")
+      current.arch = value;
+    else if (key == "Status")
+      status = value;
+    else if (key == "Source")
+      source_field = value;
   }
   flush();
   return out;

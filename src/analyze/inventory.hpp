@@ -18,12 +18,12 @@ struct Package {
   std::string type;  // deb, apk, rpm, npm, pypi, maven, golang
   std::string name;
   std::string version;
-  std::string source_name;     // deb source package / apk origin / rpm source rpm
+  std::string source_name;  // deb source package / apk origin / rpm source rpm
   std::string source_version;
   std::string arch;
-  std::string purl;            // filled when the inventory is complete (needs the OS)
+  std::string purl;  // filled when the inventory is complete (needs the OS)
   std::string layer_diff_id;
-  std::string path;            // the file it was found in
+  std::string path;  // the file it was found in
 };
 
 struct Inventory {

@@ -11,7 +11,8 @@ Result<LayerResult> analyze_layer(image::ByteStream& blob, const std::optional<D
                                   uint64_t max_layer_bytes) {
   LayerResult result{{}, digest_of("")};
   auto& out = result.findings;
-  image::DigestingStream compressed(blob, expected ? expected->algorithm() : DigestAlgorithm::kSha256);
+  image::DigestingStream compressed(blob,
+                                    expected ? expected->algorithm() : DigestAlgorithm::kSha256);
   auto decompressed = image::open_decompressed(compressed, nullptr, max_layer_bytes);
   if (!decompressed) return decompressed.error();
   image::DigestingStream tar(**decompressed, DigestAlgorithm::kSha256);
@@ -69,7 +70,8 @@ Result<LayerResult> analyze_layer(image::ByteStream& blob, const std::optional<D
         auto content = reader.read_all(limit);
         if (!content) {
           if (content.error().code() == ErrorCode::kOutOfRange) {
-            out.warnings.push_back(entry.path + ": " + content.error().message() + ", not analyzed");
+            out.warnings.push_back(entry.path + ": " + content.error().message() +
+                                   ", not analyzed");
             out.touched.insert(entry.path);
             return Ok{};
           }

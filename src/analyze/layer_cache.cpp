@@ -12,8 +12,13 @@ namespace {
 using nlohmann::json;
 
 json package_json(const Package& p) {
-  return {{"type", p.type}, {"name", p.name}, {"version", p.version}, {"source_name", p.source_name},
-          {"source_version", p.source_version}, {"arch", p.arch}, {"path", p.path}};
+  return {{"type", p.type},
+          {"name", p.name},
+          {"version", p.version},
+          {"source_name", p.source_name},
+          {"source_version", p.source_version},
+          {"arch", p.arch},
+          {"path", p.path}};
 }
 
 Package package_from(const json& j) {
@@ -55,7 +60,8 @@ std::optional<LayerResult> LayerCache::get(const Digest& layer) const {
     for (const auto& t : j.at("touched")) f.touched.insert(t.get<std::string>());
     for (const auto& t : j.at("whiteouts")) f.whiteouts.insert(t.get<std::string>());
     for (const auto& t : j.at("opaque_dirs")) f.opaque_dirs.insert(t.get<std::string>());
-    for (const auto& [path, target] : j.at("symlinks").items()) f.symlinks[path] = target.get<std::string>();
+    for (const auto& [path, target] : j.at("symlinks").items())
+      f.symlinks[path] = target.get<std::string>();
     for (const auto& w : j.at("warnings")) f.warnings.push_back(w.get<std::string>());
     return r;
   } catch (const json::exception&) {
@@ -72,13 +78,17 @@ Status LayerCache::put(const Digest& layer, const LayerResult& r) const {
     packages[path] = arr;
   }
   json os = json::object();
-  for (const auto& [path, o] : f.os) os[path] = {{"id", o.id}, {"version_id", o.version_id}, {"pretty_name", o.pretty_name}};
-  json j = {{"diff_id", r.diff_id.str()}, {"packages", packages}, {"os", os},
-            {"touched", f.touched}, {"whiteouts", f.whiteouts}, {"opaque_dirs", f.opaque_dirs},
-            {"symlinks", f.symlinks}, {"warnings", f.warnings}};
+  for (const auto& [path, o] : f.os)
+    os[path] = {{"id", o.id}, {"version_id", o.version_id}, {"pretty_name", o.pretty_name}};
+  json j = {
+      {"diff_id", r.diff_id.str()}, {"packages", packages},     {"os", os},
+      {"touched", f.touched},       {"whiteouts", f.whiteouts}, {"opaque_dirs", f.opaque_dirs},
+      {"symlinks", f.symlinks},     {"warnings", f.warnings}};
   std::error_code ec;
   std::filesystem::create_directories(dir_ / "layers", ec);
-  if (ec) return make_error(ErrorCode::kIo, "create cache {}: {}", (dir_ / "layers").string(), ec.message());
+  if (ec)
+    return make_error(ErrorCode::kIo, "create cache {}: {}", (dir_ / "layers").string(),
+                      ec.message());
   return write_file_atomic(path_for(layer), j.dump(), 0644);
 }
 

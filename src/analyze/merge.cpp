@@ -36,7 +36,8 @@ std::string resolve(std::string path, const std::map<std::string, std::string>& 
     if (it == symlinks.end()) return path;
     const std::string& target = it->second;
     std::string base = path.substr(0, path.rfind('/') == std::string::npos ? 0 : path.rfind('/'));
-    std::string joined = target.starts_with('/') ? target.substr(1) : (base.empty() ? target : base + "/" + target);
+    std::string joined =
+        target.starts_with('/') ? target.substr(1) : (base.empty() ? target : base + "/" + target);
     std::vector<std::string> parts;
     size_t start = 0;
     while (start <= joined.size()) {
@@ -63,7 +64,8 @@ Inventory merge_layers(const std::vector<const LayerFindings*>& layers,
   std::map<std::string, std::pair<std::vector<Package>, size_t>> packages;  // path -> (pkgs, layer)
   std::map<std::string, OsInfo> os;
   std::map<std::string, std::string> symlinks;
-  // deb attribution (Trivy's): the first layer whose dpkg database holds the package at that version.
+  // deb attribution (Trivy's): the first layer whose dpkg database holds the package at that
+  // version.
   std::map<std::tuple<std::string, std::string, std::string>, size_t> first_seen;
   Inventory inventory;
   for (size_t i = 0; i < layers.size(); ++i) {
@@ -102,9 +104,11 @@ Inventory merge_layers(const std::vector<const LayerFindings*>& layers,
       inventory.packages.push_back(p);
     }
   }
-  std::sort(inventory.packages.begin(), inventory.packages.end(), [](const Package& a, const Package& b) {
-    return std::tie(a.type, a.name, a.version, a.path) < std::tie(b.type, b.name, b.version, b.path);
-  });
+  std::sort(inventory.packages.begin(), inventory.packages.end(),
+            [](const Package& a, const Package& b) {
+              return std::tie(a.type, a.name, a.version, a.path) <
+                     std::tie(b.type, b.name, b.version, b.path);
+            });
   return inventory;
 }
 

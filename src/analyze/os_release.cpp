@@ -43,13 +43,18 @@ OsInfo parse_os_release(std::string_view content) {
     if (eq == std::string_view::npos || line.starts_with('#')) continue;
     auto key = line.substr(0, eq);
     auto value = unquote(line.substr(eq + 1));
-    if (key == "ID") os.id = value;
-    else if (key == "VERSION_ID") os.version_id = value;
-    else if (key == "PRETTY_NAME") os.pretty_name = value;
+    if (key == "ID")
+      os.id = value;
+    else if (key == "VERSION_ID")
+      os.version_id = value;
+    else if (key == "PRETTY_NAME")
+      os.pretty_name = value;
   }
   return os;
 }
 
-std::unique_ptr<Analyzer> make_os_release_analyzer() { return std::make_unique<OsReleaseAnalyzer>(); }
+std::unique_ptr<Analyzer> make_os_release_analyzer() {
+  return std::make_unique<OsReleaseAnalyzer>();
+}
 
 }  // namespace portcullis::analyze

@@ -24,7 +24,8 @@ Result<ScanResult> scan_image(image::ImageSource& source, const ScanOptions& opt
     auto result = analyze_layer(stream, blob.expected, options.max_layer_bytes);
     if (!result) return result.error().context("layer {}", blob.key);
     ++scan.layers_read;
-    if (cache && blob.expected) (void)cache->put(*blob.expected, *result);  // a cache is best effort
+    if (cache && blob.expected)
+      (void)cache->put(*blob.expected, *result);  // a cache is best effort
     results.insert_or_assign(blob.key, std::move(*result));
     return Ok{};
   };
@@ -36,7 +37,8 @@ Result<ScanResult> scan_image(image::ImageSource& source, const ScanOptions& opt
     const auto& layer = image->layers[i];
     auto it = results.find(layer.key);
     if (it == results.end()) {
-      return make_error(ErrorCode::kCorrupt, "{}: layer {} is missing", image->reference, layer.key);
+      return make_error(ErrorCode::kCorrupt, "{}: layer {} is missing", image->reference,
+                        layer.key);
     }
     if (it->second.diff_id != layer.diff_id) {
       return make_error(ErrorCode::kCorrupt,

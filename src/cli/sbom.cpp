@@ -25,8 +25,10 @@ struct SbomFlags {
 
 std::string default_cache_dir() {
   if (const char* env = std::getenv("PORTCULLIS_CACHE_DIR"); env && *env) return env;
-  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return std::string(xdg) + "/portcullis";
-  if (const char* home = std::getenv("HOME"); home && *home) return std::string(home) + "/.cache/portcullis";
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
+    return std::string(xdg) + "/portcullis";
+  if (const char* home = std::getenv("HOME"); home && *home)
+    return std::string(home) + "/.cache/portcullis";
   return ".portcullis-cache";
 }
 
@@ -39,13 +41,16 @@ std::string now_rfc3339() {
 }
 
 int sbom(const SbomFlags& f) {
-  if (f.format != "table" && f.format != "json" && f.format != "cyclonedx-json" && f.format != "spdx-json") {
+  if (f.format != "table" && f.format != "json" && f.format != "cyclonedx-json" &&
+      f.format != "spdx-json") {
     return report(make_error(ErrorCode::kInvalidArgument,
-                             "--format {}: use table, json, cyclonedx-json or spdx-json", f.format));
+                             "--format {}: use table, json, cyclonedx-json or spdx-json",
+                             f.format));
   }
   std::string location = f.image;
   bool has_transport = location.find("://") != std::string::npos || location.starts_with("oci:") ||
-                       location.starts_with("oci-archive:") || location.starts_with("docker-archive:");
+                       location.starts_with("oci-archive:") ||
+                       location.starts_with("docker-archive:");
   if (!has_transport) {
     location = "docker://" + location;  // a bare reference means a registry
   }
@@ -63,7 +68,8 @@ int sbom(const SbomFlags& f) {
                         now_rfc3339()};
   auto document = sbom::write(f.format, scan->inventory, subject);
   if (!document) return report(document.error());
-  for (const auto& w : scan->inventory.warnings) std::fprintf(stderr, "portcullis: warning: %s\n", w.c_str());
+  for (const auto& w : scan->inventory.warnings)
+    std::fprintf(stderr, "portcullis: warning: %s\n", w.c_str());
   if (f.output.empty() || f.output == "-") {
     std::fwrite(document->data(), 1, document->size(), stdout);
     return kExitOk;
@@ -79,10 +85,13 @@ void register_sbom(CLI::App& app, Runner& run) {
   auto f = std::make_shared<SbomFlags>();
   auto* cmd = app.add_subcommand("sbom", "List every package installed in an image");
   cmd->add_option("image", f->image, "oci:DIR[:REF], docker-archive:FILE")->required();
-  cmd->add_option("--format", f->format, "table, json, cyclonedx-json or spdx-json (default table)");
+  cmd->add_option("--format", f->format,
+                  "table, json, cyclonedx-json or spdx-json (default table)");
   cmd->add_option("--output,-o", f->output, "Write to FILE (atomically) instead of stdout");
-  cmd->add_option("--platform", f->platform, "os/arch[/variant] for image indexes (default linux/amd64)");
-  cmd->add_option("--cache-dir", f->cache_dir, "Layer analysis cache (default $XDG_CACHE_HOME/portcullis)");
+  cmd->add_option("--platform", f->platform,
+                  "os/arch[/variant] for image indexes (default linux/amd64)");
+  cmd->add_option("--cache-dir", f->cache_dir,
+                  "Layer analysis cache (default $XDG_CACHE_HOME/portcullis)");
   cmd->add_flag("--no-cache", f->no_cache, "Neither read nor write the layer cache");
   cmd->callback([f, &run] { run = [f] { return sbom(*f); }; });
 }

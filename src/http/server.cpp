@@ -29,6 +29,8 @@ namespace {
 
 constexpr size_t kMaxDrainBytes = 1 << 20;
 constexpr size_t kReadBufferBytes = 256 * 1024;
+constexpr int64_t kSendfileChunk = 1 << 20;
+constexpr size_t kCopyChunk = 256 * 1024;
 
 struct Connection {
   int fd = -1;
@@ -384,13 +386,13 @@ uint64_t Server::Impl::write_response(Stream& stream, Response& res, bool keep_a
     uint64_t sent = 0;
     int64_t offset = res.source_offset;
     int64_t remaining = res.source_length;
-    int fd = res.source->native_fd();
+    int fd = options.sendfile ? res.source->native_fd() : -1;
     if constexpr (kIsPlainTcp<Stream>) {
       if (fd >= 0) {
         off_t off = offset;
         while (remaining > 0) {
           ssize_t n = ::sendfile(stream.native_handle(), fd, &off,
-                                 static_cast<size_t>(std::min<int64_t>(remaining, 1 << 30)));
+                                 static_cast<size_t>(std::min<int64_t>(remaining, kSendfileChunk)));
           if (n < 0 && errno == EINTR) continue;
           if (n <= 0) {
             ec = boost::system::error_code(n < 0 ? errno : EPIPE, boost::system::system_category());
@@ -402,7 +404,7 @@ uint64_t Server::Impl::write_response(Stream& stream, Response& res, bool keep_a
         return sent;
       }
     }
-    std::vector<std::byte> chunk(1 << 16);
+    std::vector<std::byte> chunk(kCopyChunk);
     while (remaining > 0) {
       auto want =
           static_cast<size_t>(std::min<int64_t>(remaining, static_cast<int64_t>(chunk.size())));

@@ -35,7 +35,8 @@ class FdStream final : public ByteStream {
 // stream is exhausted.
 class DigestingStream final : public ByteStream {
  public:
-  DigestingStream(ByteStream& inner, DigestAlgorithm algorithm) : inner_(inner), hasher_(algorithm) {}
+  DigestingStream(ByteStream& inner, DigestAlgorithm algorithm)
+      : inner_(inner), hasher_(algorithm) {}
   Result<size_t> read(std::span<std::byte> buffer) override;
   // Reads what is left, then returns the digest of everything that passed.
   Result<Digest> finish();

@@ -8,7 +8,8 @@ namespace portcullis::image {
 Status read_config(std::string_view config_json, Image& image) {
   auto config = nlohmann::json::parse(config_json, nullptr, false);
   if (config.is_discarded() || !config.is_object()) {
-    return make_error(ErrorCode::kCorrupt, "image config {} is not a JSON object", image.config_digest.str());
+    return make_error(ErrorCode::kCorrupt, "image config {} is not a JSON object",
+                      image.config_digest.str());
   }
   image.platform.os = config.value("os", "");
   image.platform.architecture = config.value("architecture", "");
@@ -16,7 +17,8 @@ Status read_config(std::string_view config_json, Image& image) {
   auto rootfs = config.find("rootfs");
   if (rootfs == config.end() || !rootfs->is_object() || !rootfs->contains("diff_ids") ||
       !(*rootfs)["diff_ids"].is_array()) {
-    return make_error(ErrorCode::kCorrupt, "image config {}: missing rootfs.diff_ids", image.config_digest.str());
+    return make_error(ErrorCode::kCorrupt, "image config {}: missing rootfs.diff_ids",
+                      image.config_digest.str());
   }
   const auto& diff_ids = (*rootfs)["diff_ids"];
   if (diff_ids.size() != image.layers.size()) {
@@ -25,7 +27,8 @@ Status read_config(std::string_view config_json, Image& image) {
   }
   for (size_t i = 0; i < diff_ids.size(); ++i) {
     if (!diff_ids[i].is_string()) {
-      return make_error(ErrorCode::kCorrupt, "image config: rootfs.diff_ids[{}] is not a string", i);
+      return make_error(ErrorCode::kCorrupt, "image config: rootfs.diff_ids[{}] is not a string",
+                        i);
     }
     auto d = Digest::parse(diff_ids[i].get<std::string>());
     if (!d) return d.error().context("image config: rootfs.diff_ids[{}]", i);
@@ -40,7 +43,8 @@ Result<oci::Descriptor> select_platform(const oci::Manifest& index, std::string_
     std::string_view p = platform;
     auto a = p.find('/');
     if (a == std::string_view::npos) {
-      return make_error(ErrorCode::kInvalidArgument, "platform \"{}\" is not os/arch[/variant]", platform);
+      return make_error(ErrorCode::kInvalidArgument, "platform \"{}\" is not os/arch[/variant]",
+                        platform);
     }
     os = p.substr(0, a);
     auto b = p.find('/', a + 1);
@@ -54,7 +58,8 @@ Result<oci::Descriptor> select_platform(const oci::Manifest& index, std::string_
     std::string name = pl.os + "/" + pl.architecture + (pl.variant.empty() ? "" : "/" + pl.variant);
     if (!available.empty()) available += ", ";
     available += name;
-    if (pl.os == os && pl.architecture == arch && (variant.empty() || pl.variant == variant)) return d;
+    if (pl.os == os && pl.architecture == arch && (variant.empty() || pl.variant == variant))
+      return d;
   }
   return make_error(ErrorCode::kNotFound, "no manifest for platform {} in the index; it has: {}",
                     platform, available.empty() ? "no platforms" : available);

@@ -66,7 +66,8 @@ class PlainStream final : public ByteStream {
 
 class GzipStream final : public ByteStream {
  public:
-  GzipStream(PrefixedStream in, uint64_t max) : in_(std::move(in)), limit_(max), input_(kInputChunk) {
+  GzipStream(PrefixedStream in, uint64_t max)
+      : in_(std::move(in)), limit_(max), input_(kInputChunk) {
     isal_inflate_init(&state_);
     state_.crc_flag = ISAL_GZIP;
   }
@@ -184,13 +185,17 @@ Result<std::unique_ptr<ByteStream>> open_decompressed(ByteStream& compressed, Co
   auto b = [&](size_t i) { return static_cast<unsigned char>(prefix[i]); };
   Compression kind = Compression::kNone;
   if (have >= 2 && b(0) == 0x1f && b(1) == 0x8b) kind = Compression::kGzip;
-  if (have >= 4 && b(0) == 0x28 && b(1) == 0xb5 && b(2) == 0x2f && b(3) == 0xfd) kind = Compression::kZstd;
+  if (have >= 4 && b(0) == 0x28 && b(1) == 0xb5 && b(2) == 0x2f && b(3) == 0xfd)
+    kind = Compression::kZstd;
   if (detected != nullptr) *detected = kind;
   PrefixedStream in(compressed, std::move(prefix));
   switch (kind) {
-    case Compression::kGzip: return std::unique_ptr<ByteStream>(new GzipStream(std::move(in), max_output));
-    case Compression::kZstd: return std::unique_ptr<ByteStream>(new ZstdStream(std::move(in), max_output));
-    case Compression::kNone: break;
+    case Compression::kGzip:
+      return std::unique_ptr<ByteStream>(new GzipStream(std::move(in), max_output));
+    case Compression::kZstd:
+      return std::unique_ptr<ByteStream>(new ZstdStream(std::move(in), max_output));
+    case Compression::kNone:
+      break;
   }
   return std::unique_ptr<ByteStream>(new PlainStream(std::move(in), max_output));
 }

@@ -2,7 +2,6 @@
 // Read in one pass: manifest.json may come last (skopeo writes it at the end), so layers are
 // visited as they stream past and put in order afterwards.
 #include <map>
-
 #include <nlohmann/json.hpp>
 
 #include "base/file.hpp"
@@ -47,8 +46,9 @@ class DockerArchiveSource final : public ImageSource {
     auto walked = walk_tar(**stream, [&](const TarEntry& entry, EntryReader& reader) -> Status {
       if (entry.type == TarEntry::Type::kSymlink) {
         auto dir = entry.path.substr(0, entry.path.rfind('/') + 1);
-        auto target = normalize_path(entry.link_target.starts_with("/") ? entry.link_target.substr(1)
-                                                                         : dir + entry.link_target);
+        auto target =
+            normalize_path(entry.link_target.starts_with("/") ? entry.link_target.substr(1)
+                                                              : dir + entry.link_target);
         if (target) symlinks[entry.path] = *target;
         return Ok{};
       }
@@ -70,11 +70,14 @@ class DockerArchiveSource final : public ImageSource {
 
     auto manifest_text = json_files.find("manifest.json");
     if (manifest_text == json_files.end()) {
-      return make_error(ErrorCode::kCorrupt, "{}: no manifest.json (not a docker-archive?)", location_);
+      return make_error(ErrorCode::kCorrupt, "{}: no manifest.json (not a docker-archive?)",
+                        location_);
     }
     auto manifest = nlohmann::json::parse(manifest_text->second, nullptr, false);
-    if (manifest.is_discarded() || !manifest.is_array() || manifest.empty() || !manifest[0].is_object()) {
-      return make_error(ErrorCode::kCorrupt, "{}: manifest.json is not a non-empty array", location_);
+    if (manifest.is_discarded() || !manifest.is_array() || manifest.empty() ||
+        !manifest[0].is_object()) {
+      return make_error(ErrorCode::kCorrupt, "{}: manifest.json is not a non-empty array",
+                        location_);
     }
     if (manifest.size() > 1) {
       return make_error(ErrorCode::kUnsupported, "{}: archives with {} images are not supported",
@@ -95,10 +98,13 @@ class DockerArchiveSource final : public ImageSource {
       return make_error(ErrorCode::kCorrupt, "{}: manifest.json has no Layers array", location_);
     }
     for (const auto& name : entry["Layers"]) {
-      if (!name.is_string()) return make_error(ErrorCode::kCorrupt, "{}: a Layers entry is not a string", location_);
+      if (!name.is_string())
+        return make_error(ErrorCode::kCorrupt, "{}: a Layers entry is not a string", location_);
       std::string member = name.get<std::string>();
       for (int hops = 0; hops < 8 && symlinks.contains(member); ++hops) member = symlinks[member];
-      image.layers.push_back(Layer{member, digest_from_member(member), "application/vnd.docker.image.rootfs.diff.tar", image.config_digest});
+      image.layers.push_back(Layer{member, digest_from_member(member),
+                                   "application/vnd.docker.image.rootfs.diff.tar",
+                                   image.config_digest});
     }
     PORTCULLIS_TRY(read_config(image.config_json, image));
     return image;
@@ -111,7 +117,8 @@ class DockerArchiveSource final : public ImageSource {
 
 }  // namespace
 
-std::unique_ptr<ImageSource> make_docker_archive_source(std::filesystem::path file, std::string location) {
+std::unique_ptr<ImageSource> make_docker_archive_source(std::filesystem::path file,
+                                                        std::string location) {
   return std::make_unique<DockerArchiveSource>(std::move(file), std::move(location));
 }
 

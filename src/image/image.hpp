@@ -15,19 +15,19 @@
 namespace portcullis::image {
 
 struct Layer {
-  std::string key;              // how the source names the stored blob (digest or archive member)
-  std::optional<Digest> digest; // digest of the stored blob, when the source names one
+  std::string key;               // how the source names the stored blob (digest or archive member)
+  std::optional<Digest> digest;  // digest of the stored blob, when the source names one
   std::string media_type;
-  Digest diff_id;               // from the config's rootfs.diff_ids
+  Digest diff_id;  // from the config's rootfs.diff_ids
 };
 
 struct Image {
-  std::string reference;            // as the user gave it
+  std::string reference;  // as the user gave it
   std::optional<Digest> manifest_digest;
   std::string config_json;
   Digest config_digest = digest_of("");
   oci::Platform platform;
-  std::vector<Layer> layers;        // bottom to top
+  std::vector<Layer> layers;  // bottom to top
 };
 
 // A stored layer blob as it streams past: `key` matches Layer::key; `expected` is the digest the

@@ -14,8 +14,12 @@ constexpr size_t kMaxJsonBytes = 8 * 1024 * 1024;
 
 class OciLayoutSource final : public ImageSource {
  public:
-  OciLayoutSource(std::filesystem::path dir, std::string ref, SourceOptions options, std::string location)
-      : dir_(std::move(dir)), ref_(std::move(ref)), options_(std::move(options)), location_(std::move(location)) {}
+  OciLayoutSource(std::filesystem::path dir, std::string ref, SourceOptions options,
+                  std::string location)
+      : dir_(std::move(dir)),
+        ref_(std::move(ref)),
+        options_(std::move(options)),
+        location_(std::move(location)) {}
 
   Result<Image> read(const LayerFilter& wanted, const LayerVisitor& visit) override {
     auto image = resolve();
@@ -40,10 +44,12 @@ class OciLayoutSource final : public ImageSource {
     auto text = read_file(blob_path(d));
     if (!text) return text.error().context("{} {} in {}", what, d.str(), location_);
     if (text->size() > kMaxJsonBytes) {
-      return make_error(ErrorCode::kCorrupt, "{} {} is larger than {} bytes", what, d.str(), kMaxJsonBytes);
+      return make_error(ErrorCode::kCorrupt, "{} {} is larger than {} bytes", what, d.str(),
+                        kMaxJsonBytes);
     }
     if (digest_of(*text, d.algorithm()) != d) {
-      return make_error(ErrorCode::kCorrupt, "{} {} in {} does not match its digest", what, d.str(), location_);
+      return make_error(ErrorCode::kCorrupt, "{} {} in {} does not match its digest", what, d.str(),
+                        location_);
     }
     return text;
   }
@@ -62,9 +68,10 @@ class OciLayoutSource final : public ImageSource {
       if (ref_.empty() ? index->manifests.size() == 1 : n == ref_) chosen = d;
     }
     if (!chosen) {
-      return make_error(ErrorCode::kNotFound, "{}: {}; the layout holds: {}", location_,
-                        ref_.empty() ? "several images, name one with oci:DIR:REF" : "no image named " + ref_,
-                        refs);
+      return make_error(
+          ErrorCode::kNotFound, "{}: {}; the layout holds: {}", location_,
+          ref_.empty() ? "several images, name one with oci:DIR:REF" : "no image named " + ref_,
+          refs);
     }
     Image image;
     image.reference = location_;

@@ -10,7 +10,8 @@ Result<std::unique_ptr<ImageSource>> open_source(std::string_view location,
     // DIR[:REF]: the last ':' separates a ref only when what follows has no '/'.
     auto colon = rest.rfind(':');
     if (colon != std::string_view::npos && rest.find('/', colon) == std::string_view::npos) {
-      return std::make_pair(std::string(rest.substr(0, colon)), std::string(rest.substr(colon + 1)));
+      return std::make_pair(std::string(rest.substr(0, colon)),
+                            std::string(rest.substr(colon + 1)));
     }
     return std::make_pair(std::string(rest), std::string());
   };

@@ -32,7 +32,8 @@ class ArchiveEntryReader final : public EntryReader {
   explicit ArchiveEntryReader(struct archive* a) : a_(a) {}
   Result<size_t> read(std::span<std::byte> buffer) override {
     la_ssize_t n = archive_read_data(a_, buffer.data(), buffer.size());
-    if (n < 0) return make_error(ErrorCode::kCorrupt, "tar entry data: {}", archive_error_string(a_));
+    if (n < 0)
+      return make_error(ErrorCode::kCorrupt, "tar entry data: {}", archive_error_string(a_));
     return static_cast<size_t>(n);
   }
 
@@ -105,7 +106,8 @@ Status walk_tar(ByteStream& tar, const std::function<Status(const TarEntry&, Ent
     const char* raw = archive_entry_pathname(e);
     auto path = normalize_path(raw ? raw : "");
     if (!path) {
-      if (on_warning) on_warning(std::string("skipped tar entry escaping the root: ") + (raw ? raw : ""));
+      if (on_warning)
+        on_warning(std::string("skipped tar entry escaping the root: ") + (raw ? raw : ""));
       continue;
     }
     if (path->empty()) continue;  // the root itself
@@ -123,13 +125,18 @@ Status walk_tar(ByteStream& tar, const std::function<Status(const TarEntry&, Ent
       entry.link_target = *target;
     } else {
       switch (archive_entry_filetype(e)) {
-        case AE_IFREG: entry.type = TarEntry::Type::kFile; break;
-        case AE_IFDIR: entry.type = TarEntry::Type::kDirectory; break;
+        case AE_IFREG:
+          entry.type = TarEntry::Type::kFile;
+          break;
+        case AE_IFDIR:
+          entry.type = TarEntry::Type::kDirectory;
+          break;
         case AE_IFLNK:
           entry.type = TarEntry::Type::kSymlink;
           entry.link_target = archive_entry_symlink(e) ? archive_entry_symlink(e) : "";
           break;
-        default: entry.type = TarEntry::Type::kOther;
+        default:
+          entry.type = TarEntry::Type::kOther;
       }
     }
     PORTCULLIS_TRY(visit(entry, reader));

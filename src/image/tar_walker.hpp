@@ -13,7 +13,7 @@ namespace portcullis::image {
 
 struct TarEntry {
   enum class Type { kFile, kDirectory, kSymlink, kHardlink, kOther };
-  std::string path;         // relative to the root, no leading "/" or "./", never ".."
+  std::string path;  // relative to the root, no leading "/" or "./", never ".."
   Type type = Type::kOther;
   std::string link_target;  // symlink target as written, or the normalized hardlink target
   int64_t size = 0;

@@ -61,6 +61,9 @@ Result<ServiceConfig> load_service_config(const Settings& settings) {
   auto drain = settings.get_duration("server.drain_timeout", std::chrono::seconds(30));
   if (!drain) return drain.error();
   c.drain_timeout = *drain;
+  auto sendfile = settings.get_bool("server.sendfile", false);
+  if (!sendfile) return sendfile.error();
+  c.server.sendfile = *sendfile;
   auto enabled = settings.get_bool("auth.enabled", true);
   if (!enabled) return enabled.error();
   c.auth.enabled = *enabled;

@@ -12,14 +12,25 @@ std::string write_json(const analyze::Inventory& inventory, const Subject& subje
   using nlohmann::json;
   json packages = json::array();
   for (const auto& p : inventory.packages) {
-    packages.push_back({{"type", p.type}, {"name", p.name}, {"version", p.version},
-                        {"source_name", p.source_name}, {"source_version", p.source_version},
-                        {"arch", p.arch}, {"purl", p.purl}, {"layer_diff_id", p.layer_diff_id},
+    packages.push_back({{"type", p.type},
+                        {"name", p.name},
+                        {"version", p.version},
+                        {"source_name", p.source_name},
+                        {"source_version", p.source_version},
+                        {"arch", p.arch},
+                        {"purl", p.purl},
+                        {"layer_diff_id", p.layer_diff_id},
                         {"path", p.path}});
   }
-  json doc = {{"image", {{"reference", subject.reference}, {"manifest_digest", subject.manifest_digest},
-                         {"config_digest", subject.config_digest}, {"platform", subject.platform}}},
-              {"os", {{"id", inventory.os.id}, {"version_id", inventory.os.version_id}, {"pretty_name", inventory.os.pretty_name}}},
+  json doc = {{"image",
+               {{"reference", subject.reference},
+                {"manifest_digest", subject.manifest_digest},
+                {"config_digest", subject.config_digest},
+                {"platform", subject.platform}}},
+              {"os",
+               {{"id", inventory.os.id},
+                {"version_id", inventory.os.version_id},
+                {"pretty_name", inventory.os.pretty_name}}},
               {"packages", packages},
               {"warnings", inventory.warnings}};
   return doc.dump(2) + "\n";
@@ -34,15 +45,18 @@ std::string write_table(const analyze::Inventory& inventory, const Subject& subj
   }
   std::string out = fmt::format("{} ({}){}\n", subject.reference, subject.platform,
                                 inventory.os.empty() ? "" : ", " + inventory.os.pretty_name);
-  out += fmt::format("{:<{}}  {:<{}}  {:<{}}  {}\n", "TYPE", w_type, "NAME", w_name, "VERSION", w_version, "PATH");
+  out += fmt::format("{:<{}}  {:<{}}  {:<{}}  {}\n", "TYPE", w_type, "NAME", w_name, "VERSION",
+                     w_version, "PATH");
   for (const auto& p : inventory.packages) {
-    out += fmt::format("{:<{}}  {:<{}}  {:<{}}  {}\n", p.type, w_type, p.name, w_name, p.version, w_version, p.path);
+    out += fmt::format("{:<{}}  {:<{}}  {:<{}}  {}\n", p.type, w_type, p.name, w_name, p.version,
+                       w_version, p.path);
   }
   out += fmt::format("{} packages\n", inventory.packages.size());
   return out;
 }
 
-Result<std::string> write(std::string_view format, const analyze::Inventory& inventory, const Subject& subject) {
+Result<std::string> write(std::string_view format, const analyze::Inventory& inventory,
+                          const Subject& subject) {
   if (format == "cyclonedx-json") return write_cyclonedx(inventory, subject);
   if (format == "spdx-json") return write_spdx(inventory, subject);
   if (format == "json") return write_json(inventory, subject);

@@ -25,8 +25,10 @@ std::string write_spdx(const analyze::Inventory& inventory, const Subject& subje
                 {"primaryPackagePurpose", "CONTAINER"}};
   if (!subject.manifest_digest.empty()) {
     image["versionInfo"] = subject.manifest_digest;
-    image["checksums"] = json::array({{{"algorithm", subject.manifest_digest.starts_with("sha512") ? "SHA512" : "SHA256"},
-                                       {"checksumValue", subject.manifest_digest.substr(subject.manifest_digest.find(':') + 1)}}});
+    image["checksums"] = json::array(
+        {{{"algorithm", subject.manifest_digest.starts_with("sha512") ? "SHA512" : "SHA256"},
+          {"checksumValue",
+           subject.manifest_digest.substr(subject.manifest_digest.find(':') + 1)}}});
   }
   json packages = json::array({image});
   json relationships = json::array({{{"spdxElementId", "SPDXRef-DOCUMENT"},
@@ -43,17 +45,22 @@ std::string write_spdx(const analyze::Inventory& inventory, const Subject& subje
                         {"externalRefs", json::array({{{"referenceCategory", "PACKAGE-MANAGER"},
                                                        {"referenceType", "purl"},
                                                        {"referenceLocator", p.purl}}})}});
-    relationships.push_back({{"spdxElementId", id}, {"relationshipType", "CONTAINED_BY"}, {"relatedSpdxElement", image_id}});
+    relationships.push_back({{"spdxElementId", id},
+                             {"relationshipType", "CONTAINED_BY"},
+                             {"relatedSpdxElement", image_id}});
   }
-  json doc = {{"spdxVersion", "SPDX-2.3"},
-              {"dataLicense", "CC0-1.0"},
-              {"SPDXID", "SPDXRef-DOCUMENT"},
-              {"name", subject.reference},
-              {"documentNamespace", "https://portcullis.invalid/spdx/" +
-                                        digest_of(subject.reference + subject.manifest_digest + subject.config_digest).hex()},
-              {"creationInfo", {{"created", subject.timestamp}, {"creators", json::array({"Tool: portcullis-0.1.0"})}}},
-              {"packages", packages},
-              {"relationships", relationships}};
+  json doc = {
+      {"spdxVersion", "SPDX-2.3"},
+      {"dataLicense", "CC0-1.0"},
+      {"SPDXID", "SPDXRef-DOCUMENT"},
+      {"name", subject.reference},
+      {"documentNamespace",
+       "https://portcullis.invalid/spdx/" +
+           digest_of(subject.reference + subject.manifest_digest + subject.config_digest).hex()},
+      {"creationInfo",
+       {{"created", subject.timestamp}, {"creators", json::array({"Tool: portcullis-0.1.0"})}}},
+      {"packages", packages},
+      {"relationships", relationships}};
   return doc.dump(2) + "\n";
 }
 

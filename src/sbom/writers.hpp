@@ -14,8 +14,8 @@ struct Subject {
   std::string reference;        // as the user named the image
   std::string manifest_digest;  // empty when the source has none (docker-archive)
   std::string config_digest;
-  std::string platform;         // os/arch[/variant]
-  std::string timestamp;        // RFC 3339, UTC
+  std::string platform;   // os/arch[/variant]
+  std::string timestamp;  // RFC 3339, UTC
 };
 
 std::string write_cyclonedx(const analyze::Inventory& inventory, const Subject& subject);

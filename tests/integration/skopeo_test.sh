@@ -4,7 +4,8 @@
 # inspect, list-tags and delete work.
 source "$(dirname "$0")/lib.sh"
 
-PORTCULLIS_AUTH_ENABLED=false start_server "$WORK/data"
+# sendfile on here (the default is off), so the zero-copy path is exercised by real clients.
+PORTCULLIS_SERVER_SENDFILE=true PORTCULLIS_AUTH_ENABLED=false start_server "$WORK/data"
 tls=(--src-tls-verify=false --dest-tls-verify=false)
 copied=0
 for ref in $(layout_refs); do
