@@ -10,6 +10,7 @@
 
 #include "analyze/inventory.hpp"
 #include "base/result.hpp"
+#include "image/tar_walker.hpp"
 
 namespace portcullis::analyze {
 
@@ -38,6 +39,14 @@ class Analyzer {
   virtual bool wants(std::string_view path) const = 0;
   virtual size_t max_file_size() const { return 64 * 1024 * 1024; }
   virtual Status analyze(const FileInput& file, LayerFindings& out) const = 0;
+
+  // Analyzers of executables (Go binaries) see every executable regular file as a stream, so a
+  // large binary is never held in memory.
+  virtual bool wants_executables() const { return false; }
+  virtual Status analyze_executable(std::string_view /*path*/, image::EntryReader& /*content*/,
+                                    LayerFindings& /*out*/) const {
+    return Ok{};
+  }
 };
 
 }  // namespace portcullis::analyze

@@ -10,10 +10,15 @@ namespace portcullis::analyze {
 std::unique_ptr<Analyzer> make_os_release_analyzer();
 std::unique_ptr<Analyzer> make_dpkg_analyzer();
 std::unique_ptr<Analyzer> make_apk_analyzer();
+std::unique_ptr<Analyzer> make_npm_analyzer();
+std::unique_ptr<Analyzer> make_python_analyzer();
+std::unique_ptr<Analyzer> make_java_analyzer();
+std::unique_ptr<Analyzer> make_go_analyzer();
 
 // Exposed for tests: parsers over one file's content.
 std::vector<Package> parse_dpkg_status(std::string_view content, bool require_installed);
 std::vector<Package> parse_apk_installed(std::string_view content);
 OsInfo parse_os_release(std::string_view content);
+std::string normalize_python_name(std::string_view name);
 
 }  // namespace portcullis::analyze

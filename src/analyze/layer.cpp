@@ -56,6 +56,17 @@ Result<LayerResult> analyze_layer(image::ByteStream& blob, const std::optional<D
           if (wanted) out.touched.insert(entry.path);
           return Ok{};
         }
+        bool executable = entry.type == image::TarEntry::Type::kFile && (entry.mode & 0111) != 0;
+        if (!wanted && executable) {
+          for (const auto& a : list) {
+            if (!a->wants_executables()) continue;
+            out.touched.insert(entry.path);
+            auto status = a->analyze_executable(entry.path, reader, out);
+            if (!status) return status.error().context("{}: {}", a->name(), entry.path);
+            break;  // the stream is consumed; one executable analyzer
+          }
+          return Ok{};
+        }
         if (!wanted) return Ok{};
         if (entry.type == image::TarEntry::Type::kHardlink) {
           auto it = wanted_content.find(entry.link_target);

@@ -1,6 +1,7 @@
 // Package URLs (github.com/package-url/purl-spec): type/namespace/name@version?qualifiers.
 #include <map>
 
+#include "analyze/analyzers.hpp"
 #include "analyze/inventory.hpp"
 
 namespace portcullis::analyze {
@@ -42,10 +43,39 @@ std::string make_purl(const Package& p, const OsInfo& os) {
       qualifiers["upstream"] = p.source_name;
     }
   }
+  std::string name = p.name;
+  if (p.type == "npm" && name.starts_with('@') && name.find('/') != std::string::npos) {
+    namespace_ = name.substr(0, name.find('/'));
+    name = name.substr(name.find('/') + 1);
+  } else if (p.type == "python") {
+    name = normalize_python_name(name);
+  } else if (p.type == "maven" && name.find(':') != std::string::npos) {
+    namespace_ = name.substr(0, name.find(':'));
+    name = name.substr(name.find(':') + 1);
+  } else if ((p.type == "golang" || p.type == "go-stdlib") &&
+             name.rfind('/') != std::string::npos) {
+    namespace_ = name.substr(0, name.rfind('/'));
+    name = name.substr(name.rfind('/') + 1);
+  }
+  if (p.type == "go-stdlib") type = "golang";
+  if (p.type == "python") type = "pypi";
   std::string out = "pkg:" + type + "/";
-  if (!namespace_.empty()) out += percent_encode(namespace_) + "/";
+  if (!namespace_.empty()) {
+    // Namespace segments keep their "/" separators (pkg:golang/github.com/pkg/errors).
+    size_t start = 0;
+    for (;;) {
+      size_t slash = namespace_.find('/', start);
+      out += percent_encode(std::string_view(namespace_).substr(start, slash - start));
+      if (slash == std::string::npos) break;
+      out += '/';
+      start = slash + 1;
+    }
+    out += '/';
+  }
+  std::string version = p.version;
+  if (p.type == "go-stdlib" && version.starts_with("go")) version = version.substr(2);
   // Names keep '+' (libstdc++6), as packageurl-python writes them; versions encode it.
-  out += percent_encode(p.name, "+") + "@" + percent_encode(p.version);
+  out += percent_encode(name, "+") + "@" + percent_encode(version);
   char sep = '?';
   for (const auto& [k, v] : qualifiers) {
     out += sep + k + "=" + percent_encode(v);

@@ -11,6 +11,10 @@ const std::vector<std::unique_ptr<Analyzer>>& analyzers() {
     v.push_back(make_os_release_analyzer());
     v.push_back(make_dpkg_analyzer());
     v.push_back(make_apk_analyzer());
+    v.push_back(make_npm_analyzer());
+    v.push_back(make_python_analyzer());
+    v.push_back(make_java_analyzer());
+    v.push_back(make_go_analyzer());
     return v;
   }();
   return list;
