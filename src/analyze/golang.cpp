@@ -52,9 +52,11 @@ void add_modules(std::string_view modinfo, const std::string& path, const std::s
     }
     if (f.size() < 3) continue;
     if (f[0] == "mod" && f[2] != "(devel)" && !f[2].empty()) {
-      out.push_back(Package{"golang", std::string(f[1]), std::string(f[2]), "", "", "", "", "", path});
+      out.push_back(
+          Package{"golang", std::string(f[1]), std::string(f[2]), "", "", "", "", "", path});
     } else if (f[0] == "dep") {
-      out.push_back(Package{"golang", std::string(f[1]), std::string(f[2]), "", "", "", "", "", path});
+      out.push_back(
+          Package{"golang", std::string(f[1]), std::string(f[2]), "", "", "", "", "", path});
     } else if (f[0] == "=>" && !out.empty() && out.back().type == "golang") {
       // The replacement is what was built.
       out.back().name = std::string(f[1]);
@@ -83,7 +85,10 @@ class GoAnalyzer final : public Analyzer {
       if (*n == 0) break;
       window.append(reinterpret_cast<const char*>(chunk), *n);
       if (first) {
-        if (window.size() >= 4 && window.compare(0, 4, "\x7f" "ELF") != 0) return Ok{};
+        if (window.size() >= 4 && window.compare(0, 4,
+                                                 "\x7f"
+                                                 "ELF") != 0)
+          return Ok{};
         first = false;
       }
       if (found == std::string::npos) {

@@ -78,7 +78,8 @@ void scan_archive(std::string_view content, const std::string& path, int depth,
     data.resize(static_cast<size_t>(n));
     if (pom) {
       auto props = parse_properties(data, '=');
-      if (props["groupId"].empty() || props["artifactId"].empty() || props["version"].empty()) continue;
+      if (props["groupId"].empty() || props["artifactId"].empty() || props["version"].empty())
+        continue;
       Package p;
       p.type = "maven";
       p.name = props["groupId"] + ":" + props["artifactId"];
@@ -96,7 +97,8 @@ void scan_archive(std::string_view content, const std::string& path, int depth,
     Package p;
     p.type = "maven";
     std::string group = manifest["Implementation-Vendor-Id"];
-    p.name = (group.empty() ? manifest["Implementation-Title"] : group) + ":" + manifest["Implementation-Title"];
+    p.name = (group.empty() ? manifest["Implementation-Title"] : group) + ":" +
+             manifest["Implementation-Title"];
     p.version = manifest["Implementation-Version"];
     p.path = path;
     found.push_back(std::move(p));

@@ -7,14 +7,16 @@
 namespace portcullis::analyze {
 namespace {
 
-// True for ".../node_modules/<name>/package.json" and ".../node_modules/@scope/<name>/package.json".
+// True for ".../node_modules/<name>/package.json" and
+// ".../node_modules/@scope/<name>/package.json".
 bool is_installed_manifest(std::string_view path) {
   if (!path.ends_with("/package.json")) return false;
   std::string_view dir = path.substr(0, path.size() - 13);
   auto slash = dir.rfind('/');
   if (slash == std::string_view::npos) return false;
   std::string_view parent = dir.substr(0, slash);
-  if (parent.ends_with("node_modules") && (parent.size() == 12 || parent[parent.size() - 13] == '/')) {
+  if (parent.ends_with("node_modules") &&
+      (parent.size() == 12 || parent[parent.size() - 13] == '/')) {
     return !dir.substr(slash + 1).starts_with('@');
   }
   auto scope_slash = parent.rfind('/');

@@ -74,8 +74,9 @@ std::string make_purl(const Package& p, const OsInfo& os) {
   }
   std::string version = p.version;
   if (p.type == "go-stdlib" && version.starts_with("go")) version = version.substr(2);
-  // Names keep '+' (libstdc++6), as packageurl-python writes them; versions encode it.
-  out += percent_encode(name, "+") + "@" + percent_encode(version);
+  // deb names keep '+' (libstdc++6) as the Debian ground truth writes them; apk and the rest
+  // encode it (libstdc%2B%2B), as the apk fixtures do; versions always encode it.
+  out += percent_encode(name, p.type == "deb" ? "+" : "") + "@" + percent_encode(version);
   char sep = '?';
   for (const auto& [k, v] : qualifiers) {
     out += sep + k + "=" + percent_encode(v);

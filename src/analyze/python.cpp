@@ -29,8 +29,10 @@ class PythonAnalyzer final : public Analyzer {
       auto key = line.substr(0, colon);
       auto value = line.substr(colon + 1);
       while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-      if (key == "Name" && p.name.empty()) p.name = value;
-      else if (key == "Version" && p.version.empty()) p.version = value;
+      if (key == "Name" && p.name.empty())
+        p.name = value;
+      else if (key == "Version" && p.version.empty())
+        p.version = value;
     }
     if (p.name.empty() || p.version.empty()) return Ok{};
     p.path = std::string(file.path);

@@ -143,11 +143,13 @@ class ZstdStream final : public ByteStream {
         }
       }
       ZSTD_outBuffer out{buffer.data(), buffer.size(), 0};
+      size_t consumed_before = in_buf_.pos;
       size_t rc = ZSTD_decompressStream(dctx_, &out, &in_buf_);
       if (ZSTD_isError(rc)) {
         return make_error(ErrorCode::kCorrupt, "zstd stream is corrupt: {}", ZSTD_getErrorName(rc));
       }
-      frame_done_ = rc == 0;
+      // A call that made no progress says nothing about whether the last frame was complete.
+      if (out.pos > 0 || in_buf_.pos > consumed_before) frame_done_ = rc == 0;
       if (out.pos > 0) {
         PORTCULLIS_TRY(limit_.add(out.pos));
         return out.pos;

@@ -1,0 +1,100 @@
+// Package database parsers against small real slices and the shared apk fixtures.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "analyze/analyzers.hpp"
+#include "base/file.hpp"
+
+namespace portcullis::analyze {
+namespace {
+
+std::string shared(const std::string& rel) {
+  const char* root = std::getenv("PORTCULLIS_SHARED");
+  return std::string(root ? root : "../shared") + "/" + rel;
+}
+
+TEST(Dpkg, OnlyInstalledPackagesCount) {
+  auto p = parse_dpkg_status(
+      "Package: a\nStatus: install ok installed\nVersion: 1.0\nArchitecture: amd64\n\n"
+      "Package: b\nStatus: deinstall ok config-files\nVersion: 2.0\nArchitecture: amd64\n\n"
+      "Package: c\nStatus: install ok half-installed\nVersion: 3.0\n",
+      true);
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_EQ(p[0].name, "a");
+}
+
+TEST(Dpkg, SourceVersionFallsBackToBinaryVersion) {
+  auto p = parse_dpkg_status(
+      "Package: libudev1\nStatus: install ok installed\nSource: systemd\nVersion: 252-1\n"
+      "Description: x\n continuation: not a field\n\n"
+      "Package: bsdutils\nStatus: install ok installed\nSource: util-linux (2.38.1-5)\nVersion: 1:2.38.1-5\n",
+      true);
+  ASSERT_EQ(p.size(), 2u);
+  EXPECT_EQ(p[0].source_name, "systemd");
+  EXPECT_EQ(p[0].source_version, "252-1");
+  EXPECT_EQ(p[1].source_name, "util-linux");
+  EXPECT_EQ(p[1].source_version, "2.38.1-5");
+  EXPECT_EQ(p[1].version, "1:2.38.1-5");
+}
+
+TEST(Dpkg, StatusDStanzasNeedNoStatusField) {
+  EXPECT_EQ(parse_dpkg_status("Package: tzdata\nVersion: 2026b\nArchitecture: all\n", false).size(), 1u);
+  EXPECT_EQ(parse_dpkg_status("Package: tzdata\nVersion: 2026b\nArchitecture: all\n", true).size(), 0u);
+}
+
+TEST(OsRelease, QuotesAndComments) {
+  auto os = parse_os_release("# c\nPRETTY_NAME=\"Debian GNU/Linux 12\"\nID=debian\nVERSION_ID='12'\n");
+  EXPECT_EQ(os.id, "debian");
+  EXPECT_EQ(os.version_id, "12");
+  EXPECT_EQ(os.pretty_name, "Debian GNU/Linux 12");
+}
+
+TEST(Purl, EncodingFollowsTheGroundTruthConventions) {
+  OsInfo debian{"debian", "12", ""};
+  Package p{"deb", "libstdc++6", "1:12.2+deb12u1", "gcc-12", "12.2", "amd64", "", "", ""};
+  EXPECT_EQ(make_purl(p, debian),
+            "pkg:deb/debian/libstdc++6@1%3A12.2%2Bdeb12u1?arch=amd64&distro=debian-12&upstream=gcc-12");
+  EXPECT_EQ(make_purl(Package{"npm", "@types/node", "20.1.0"}, {}), "pkg:npm/%40types/node@20.1.0");
+  EXPECT_EQ(make_purl(Package{"python", "Zope.Interface_x", "5.0"}, {}), "pkg:pypi/zope-interface-x@5.0");
+  EXPECT_EQ(make_purl(Package{"maven", "org.apache.commons:commons-lang3", "3.12.0"}, {}),
+            "pkg:maven/org.apache.commons/commons-lang3@3.12.0");
+  EXPECT_EQ(make_purl(Package{"golang", "github.com/pkg/errors", "v0.9.1"}, {}),
+            "pkg:golang/github.com/pkg/errors@v0.9.1");
+  EXPECT_EQ(make_purl(Package{"go-stdlib", "stdlib", "go1.19.8"}, {}), "pkg:golang/stdlib@1.19.8");
+}
+
+// Every apk fixture: packages, versions, arch, origin and purl equal expected.tsv exactly.
+TEST(Apk, EveryFixtureMatchesItsGroundTruth) {
+  int fixtures = 0;
+  for (const auto& dir : std::filesystem::directory_iterator(shared("images/apk"))) {
+    if (!dir.is_directory()) continue;
+    auto installed = read_file(dir.path() / "installed");
+    auto os_release = read_file(dir.path() / "os-release");
+    auto expected = read_file(dir.path() / "expected.tsv");
+    ASSERT_TRUE(installed && os_release && expected) << dir.path();
+    OsInfo os = parse_os_release(*os_release);
+    std::set<std::string> got;
+    for (auto p : parse_apk_installed(*installed)) {
+      got.insert(p.type + "\t" + p.name + "\t" + p.version + "\t\t\t" + p.arch + "\t" + p.source_name +
+                 "\t" + make_purl(p, os));
+    }
+    std::set<std::string> want;
+    std::istringstream lines(*expected);
+    std::string line;
+    std::getline(lines, line);  // header
+    while (std::getline(lines, line)) {
+      if (!line.empty()) want.insert(line);
+    }
+    EXPECT_EQ(got, want) << dir.path();
+    EXPECT_FALSE(want.empty());
+    ++fixtures;
+  }
+  EXPECT_EQ(fixtures, 7);
+}
+
+}  // namespace
+}  // namespace portcullis::analyze
