@@ -26,8 +26,9 @@ std::set<std::string> rows_of(const Inventory& inventory) {
   std::set<std::string> rows;
   for (const auto& p : inventory.packages) {
     bool os_package = p.type == "deb" || p.type == "apk" || p.type == "rpm";
-    rows.insert(p.type + "\t" + p.name + "\t" + p.version + "\t" + dash(os_package ? p.source_name : "") +
-                "\t" + dash(os_package ? p.source_version : "") + "\t" + dash(p.arch) + "\t" + p.purl +
+    rows.insert(p.type + "\t" + p.name + "\t" + p.version + "\t" +
+                dash(os_package ? p.source_name : "") + "\t" +
+                dash(os_package ? p.source_version : "") + "\t" + dash(p.arch) + "\t" + p.purl +
                 "\t" + p.layer_diff_id + "\t" + p.path);
   }
   return rows;
@@ -63,10 +64,13 @@ TEST_P(GroundTruth, PackagesEqualTheGroundTruthExactly) {
   auto got = rows_of(scan->inventory);
   auto want = expected_rows(c.expected);
   std::vector<std::string> missing, extra;
-  std::set_difference(want.begin(), want.end(), got.begin(), got.end(), std::back_inserter(missing));
+  std::set_difference(want.begin(), want.end(), got.begin(), got.end(),
+                      std::back_inserter(missing));
   std::set_difference(got.begin(), got.end(), want.begin(), want.end(), std::back_inserter(extra));
-  EXPECT_TRUE(missing.empty()) << missing.size() << " missing, first: " << (missing.empty() ? "" : missing[0]);
-  EXPECT_TRUE(extra.empty()) << extra.size() << " extra, first: " << (extra.empty() ? "" : extra[0]);
+  EXPECT_TRUE(missing.empty()) << missing.size()
+                               << " missing, first: " << (missing.empty() ? "" : missing[0]);
+  EXPECT_TRUE(extra.empty()) << extra.size()
+                             << " extra, first: " << (extra.empty() ? "" : extra[0]);
   EXPECT_FALSE(want.empty());
   RecordProperty("packages", static_cast<int>(got.size()));
 }
@@ -74,14 +78,18 @@ TEST_P(GroundTruth, PackagesEqualTheGroundTruthExactly) {
 INSTANTIATE_TEST_SUITE_P(
     SharedImages, GroundTruth,
     ::testing::Values(
-        Case{"oci:" + shared("images/oci-layout") + ":debian-base", "linux/amd64", "debian-base.tsv"},
+        Case{"oci:" + shared("images/oci-layout") + ":debian-base", "linux/amd64",
+             "debian-base.tsv"},
         Case{"oci:" + shared("images/oci-layout") + ":node-app", "linux/amd64", "node-app.tsv"},
         Case{"oci:" + shared("images/oci-layout") + ":polyglot", "linux/amd64", "polyglot.tsv"},
-        Case{"oci:" + shared("images/oci-layout") + ":distroless", "linux/amd64", "distroless-linux-amd64.tsv"},
-        Case{"oci:" + shared("images/oci-layout") + ":distroless", "linux/arm64", "distroless-linux-arm64.tsv"},
-        Case{"docker-archive:" + shared("images/distroless-amd64.docker-archive.tar"), "linux/amd64",
+        Case{"oci:" + shared("images/oci-layout") + ":distroless", "linux/amd64",
              "distroless-linux-amd64.tsv"},
-        Case{"docker-archive:" + shared("images/node-app.docker-archive.tar.gz"), "linux/amd64", "node-app.tsv"}));
+        Case{"oci:" + shared("images/oci-layout") + ":distroless", "linux/arm64",
+             "distroless-linux-arm64.tsv"},
+        Case{"docker-archive:" + shared("images/distroless-amd64.docker-archive.tar"),
+             "linux/amd64", "distroless-linux-amd64.tsv"},
+        Case{"docker-archive:" + shared("images/node-app.docker-archive.tar.gz"), "linux/amd64",
+             "node-app.tsv"}));
 
 TEST(Scan, WarmCacheReadsNoLayerAndGivesTheSameInventory) {
   testing::TempDir cache;
@@ -102,8 +110,11 @@ TEST(Scan, CorruptLayerInALayoutIsNamed) {
   std::filesystem::copy(shared("images/oci-layout"), dir.path() / "layout",
                         std::filesystem::copy_options::recursive);
   // distroless amd64's only layer: flip one byte.
-  auto layer = dir.path() / "layout/blobs/sha256/6a69049153b96b05ed3df3e31ee894fa8d932b6b3f7ef90d94638ca51b7c9489";
-  std::filesystem::permissions(layer, std::filesystem::perms::owner_write, std::filesystem::perm_options::add);
+  auto layer =
+      dir.path() /
+      "layout/blobs/sha256/6a69049153b96b05ed3df3e31ee894fa8d932b6b3f7ef90d94638ca51b7c9489";
+  std::filesystem::permissions(layer, std::filesystem::perms::owner_write,
+                               std::filesystem::perm_options::add);
   {
     std::fstream f(layer, std::ios::in | std::ios::out | std::ios::binary);
     f.seekp(1000);
@@ -117,11 +128,13 @@ TEST(Scan, CorruptLayerInALayoutIsNamed) {
 }
 
 TEST(Scan, UnknownPlatformListsWhatExists) {
-  auto source = image::open_source("oci:" + shared("images/oci-layout") + ":distroless", {"linux/s390x"});
+  auto source =
+      image::open_source("oci:" + shared("images/oci-layout") + ":distroless", {"linux/s390x"});
   ASSERT_TRUE(source);
   auto scan = scan_image(**source, ScanOptions{});
   ASSERT_FALSE(scan);
-  EXPECT_NE(scan.error().what().find("linux/amd64, linux/arm64/v8"), std::string::npos) << scan.error().what();
+  EXPECT_NE(scan.error().what().find("linux/amd64, linux/arm64/v8"), std::string::npos)
+      << scan.error().what();
 }
 
 }  // namespace

@@ -84,7 +84,8 @@ TEST(Merge, ReplacedFileWithoutPackagesRemovesTheOldOnes) {
 }
 
 TEST(Merge, DpkgStatusDeletedByALaterLayer) {
-  std::string status = "Package: bash\nStatus: install ok installed\nVersion: 5.2-1\nArchitecture: amd64\n\n";
+  std::string status =
+      "Package: bash\nStatus: install ok installed\nVersion: 5.2-1\nArchitecture: amd64\n\n";
   auto a = layer({{"var/lib/dpkg/status", status}});
   auto b = layer({{"var/lib/dpkg/.wh.status", ""}});
   EXPECT_EQ(merge({a}).packages.size(), 1u);
@@ -93,7 +94,8 @@ TEST(Merge, DpkgStatusDeletedByALaterLayer) {
 
 TEST(Merge, DebKeepsTheLayerThatFirstHadIt) {
   std::string one = "Package: a\nStatus: install ok installed\nVersion: 1\nArchitecture: all\n\n";
-  std::string two = one + "Package: b\nStatus: install ok installed\nVersion: 2\nArchitecture: all\n\n";
+  std::string two =
+      one + "Package: b\nStatus: install ok installed\nVersion: 2\nArchitecture: all\n\n";
   auto inv = merge({layer({{"var/lib/dpkg/status", one}}), layer({{"var/lib/dpkg/status", two}})});
   ASSERT_EQ(inv.packages.size(), 2u);
   EXPECT_EQ(inv.packages[0].layer_diff_id, "layer0");  // a: unchanged since the first layer
@@ -109,15 +111,17 @@ TEST(Merge, OsReleaseThroughSymlinkAcrossLayers) {
 }
 
 TEST(Merge, SymlinkLoopsAndEscapesDoNotHang) {
-  auto a = layer({{"etc/os-release", "os-release", TarItem::Kind::kSymlink},
-                  {"usr/lib/os-release", "../../../../usr/lib/os-release", TarItem::Kind::kSymlink}});
+  auto a =
+      layer({{"etc/os-release", "os-release", TarItem::Kind::kSymlink},
+             {"usr/lib/os-release", "../../../../usr/lib/os-release", TarItem::Kind::kSymlink}});
   auto inv = merge({a});
   EXPECT_TRUE(inv.os.empty());
 }
 
 TEST(Merge, HardLinkToAWantedFile) {
   auto a = layer({{"app/node_modules/a/package.json", pkg("a", "1.0.0")},
-                  {"app/node_modules/b/package.json", "app/node_modules/a/package.json", TarItem::Kind::kHardlink}});
+                  {"app/node_modules/b/package.json", "app/node_modules/a/package.json",
+                   TarItem::Kind::kHardlink}});
   EXPECT_EQ(merge({a}).packages.size(), 2u);
 }
 

@@ -31,7 +31,8 @@ TEST(Dpkg, SourceVersionFallsBackToBinaryVersion) {
   auto p = parse_dpkg_status(
       "Package: libudev1\nStatus: install ok installed\nSource: systemd\nVersion: 252-1\n"
       "Description: x\n continuation: not a field\n\n"
-      "Package: bsdutils\nStatus: install ok installed\nSource: util-linux (2.38.1-5)\nVersion: 1:2.38.1-5\n",
+      "Package: bsdutils\nStatus: install ok installed\nSource: util-linux (2.38.1-5)\nVersion: "
+      "1:2.38.1-5\n",
       true);
   ASSERT_EQ(p.size(), 2u);
   EXPECT_EQ(p[0].source_name, "systemd");
@@ -42,12 +43,15 @@ TEST(Dpkg, SourceVersionFallsBackToBinaryVersion) {
 }
 
 TEST(Dpkg, StatusDStanzasNeedNoStatusField) {
-  EXPECT_EQ(parse_dpkg_status("Package: tzdata\nVersion: 2026b\nArchitecture: all\n", false).size(), 1u);
-  EXPECT_EQ(parse_dpkg_status("Package: tzdata\nVersion: 2026b\nArchitecture: all\n", true).size(), 0u);
+  EXPECT_EQ(parse_dpkg_status("Package: tzdata\nVersion: 2026b\nArchitecture: all\n", false).size(),
+            1u);
+  EXPECT_EQ(parse_dpkg_status("Package: tzdata\nVersion: 2026b\nArchitecture: all\n", true).size(),
+            0u);
 }
 
 TEST(OsRelease, QuotesAndComments) {
-  auto os = parse_os_release("# c\nPRETTY_NAME=\"Debian GNU/Linux 12\"\nID=debian\nVERSION_ID='12'\n");
+  auto os =
+      parse_os_release("# c\nPRETTY_NAME=\"Debian GNU/Linux 12\"\nID=debian\nVERSION_ID='12'\n");
   EXPECT_EQ(os.id, "debian");
   EXPECT_EQ(os.version_id, "12");
   EXPECT_EQ(os.pretty_name, "Debian GNU/Linux 12");
@@ -56,10 +60,12 @@ TEST(OsRelease, QuotesAndComments) {
 TEST(Purl, EncodingFollowsTheGroundTruthConventions) {
   OsInfo debian{"debian", "12", ""};
   Package p{"deb", "libstdc++6", "1:12.2+deb12u1", "gcc-12", "12.2", "amd64", "", "", ""};
-  EXPECT_EQ(make_purl(p, debian),
-            "pkg:deb/debian/libstdc++6@1%3A12.2%2Bdeb12u1?arch=amd64&distro=debian-12&upstream=gcc-12");
+  EXPECT_EQ(
+      make_purl(p, debian),
+      "pkg:deb/debian/libstdc++6@1%3A12.2%2Bdeb12u1?arch=amd64&distro=debian-12&upstream=gcc-12");
   EXPECT_EQ(make_purl(Package{"npm", "@types/node", "20.1.0"}, {}), "pkg:npm/%40types/node@20.1.0");
-  EXPECT_EQ(make_purl(Package{"python", "Zope.Interface_x", "5.0"}, {}), "pkg:pypi/zope-interface-x@5.0");
+  EXPECT_EQ(make_purl(Package{"python", "Zope.Interface_x", "5.0"}, {}),
+            "pkg:pypi/zope-interface-x@5.0");
   EXPECT_EQ(make_purl(Package{"maven", "org.apache.commons:commons-lang3", "3.12.0"}, {}),
             "pkg:maven/org.apache.commons/commons-lang3@3.12.0");
   EXPECT_EQ(make_purl(Package{"golang", "github.com/pkg/errors", "v0.9.1"}, {}),
@@ -79,8 +85,8 @@ TEST(Apk, EveryFixtureMatchesItsGroundTruth) {
     OsInfo os = parse_os_release(*os_release);
     std::set<std::string> got;
     for (auto p : parse_apk_installed(*installed)) {
-      got.insert(p.type + "\t" + p.name + "\t" + p.version + "\t\t\t" + p.arch + "\t" + p.source_name +
-                 "\t" + make_purl(p, os));
+      got.insert(p.type + "\t" + p.name + "\t" + p.version + "\t\t\t" + p.arch + "\t" +
+                 p.source_name + "\t" + make_purl(p, os));
     }
     std::set<std::string> want;
     std::istringstream lines(*expected);

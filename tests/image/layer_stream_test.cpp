@@ -27,7 +27,8 @@ class StringStream final : public ByteStream {
   size_t offset_ = 0;
 };
 
-Result<std::string> decompress_all(const std::string& data, Compression* kind, uint64_t limit = 1 << 30) {
+Result<std::string> decompress_all(const std::string& data, Compression* kind,
+                                   uint64_t limit = 1 << 30) {
   StringStream in(data);
   auto out = open_decompressed(in, kind, limit);
   if (!out) return out.error();
@@ -75,19 +76,22 @@ TEST(Decompress, ConcatenatedGzipMembers) {
 }
 
 TEST(Decompress, TruncatedAndCorruptStreamsFail) {
-  std::string gz = testing::build_tar({{"x", std::string(50000, 'q')}}, testing::TarCompression::kGzip);
+  std::string gz =
+      testing::build_tar({{"x", std::string(50000, 'q')}}, testing::TarCompression::kGzip);
   auto truncated = decompress_all(gz.substr(0, gz.size() / 2), nullptr);
   ASSERT_FALSE(truncated);
   EXPECT_EQ(truncated.error().code(), ErrorCode::kCorrupt);
   std::string corrupt = gz;
   for (size_t i = 20; i < 60; ++i) corrupt[i] = static_cast<char>(corrupt[i] ^ 0x5a);
   EXPECT_FALSE(decompress_all(corrupt, nullptr));
-  std::string zst = testing::build_tar({{"x", std::string(50000, 'q')}}, testing::TarCompression::kZstd);
+  std::string zst =
+      testing::build_tar({{"x", std::string(50000, 'q')}}, testing::TarCompression::kZstd);
   EXPECT_FALSE(decompress_all(zst.substr(0, zst.size() - 10), nullptr));
 }
 
 TEST(Decompress, BombIsStoppedAtTheLimit) {
-  std::string gz = testing::build_tar({{"zeros", std::string(8 << 20, '\0')}}, testing::TarCompression::kGzip);
+  std::string gz =
+      testing::build_tar({{"zeros", std::string(8 << 20, '\0')}}, testing::TarCompression::kGzip);
   auto out = decompress_all(gz, nullptr, 1 << 20);
   ASSERT_FALSE(out);
   EXPECT_NE(out.error().message().find("exceeds"), std::string::npos);

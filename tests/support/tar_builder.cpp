@@ -36,7 +36,8 @@ std::string build_tar(const std::vector<TarItem>& items, TarCompression compress
         break;
     }
     archive_write_header(a, e);
-    if (item.kind == TarItem::Kind::kFile) archive_write_data(a, item.content.data(), item.content.size());
+    if (item.kind == TarItem::Kind::kFile)
+      archive_write_data(a, item.content.data(), item.content.size());
     archive_entry_free(e);
   }
   archive_write_close(a);

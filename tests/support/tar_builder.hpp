@@ -17,6 +17,7 @@ struct TarItem {
 
 enum class TarCompression { kNone, kGzip, kZstd };
 
-std::string build_tar(const std::vector<TarItem>& items, TarCompression compression = TarCompression::kNone);
+std::string build_tar(const std::vector<TarItem>& items,
+                      TarCompression compression = TarCompression::kNone);
 
 }  // namespace portcullis::testing
