@@ -17,13 +17,15 @@ struct OsInfo {
 struct Package {
   std::string type;  // deb, apk, rpm, npm, pypi, maven, golang
   std::string name;
-  std::string version;
+  std::string version;      // rpm: VERSION only (epoch and release are apart)
   std::string source_name;  // deb source package / apk origin / rpm source rpm
   std::string source_version;
   std::string arch;
   std::string purl;  // filled when the inventory is complete (needs the OS)
   std::string layer_diff_id;
-  std::string path;  // the file it was found in
+  std::string path;     // the file it was found in
+  std::string epoch;    // rpm only
+  std::string release;  // rpm only
 };
 
 struct Inventory {
@@ -31,6 +33,9 @@ struct Inventory {
   std::vector<Package> packages;  // sorted by type, name, version, path
   std::vector<std::string> warnings;
 };
+
+// The version as people and matchers compare it: rpm's [EPOCH:]VERSION-RELEASE, else version.
+std::string full_version(const Package& package);
 
 // Canonical purl for a package (purl spec; qualifiers sorted).
 std::string make_purl(const Package& package, const OsInfo& os);

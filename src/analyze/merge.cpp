@@ -88,7 +88,8 @@ Inventory merge_layers(const std::vector<const LayerFindings*>& layers,
     for (const auto& [path, target] : layer.symlinks) symlinks[path] = target;
     for (const auto& w : layer.warnings) inventory.warnings.push_back(w);
   }
-  for (const char* candidate : {"etc/os-release", "usr/lib/os-release"}) {
+  for (const char* candidate :
+       {"etc/os-release", "usr/lib/os-release", "etc/centos-release", "etc/redhat-release"}) {
     auto it = os.find(resolve(candidate, symlinks));
     if (it != os.end()) {
       inventory.os = it->second;

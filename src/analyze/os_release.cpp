@@ -21,11 +21,13 @@ class OsReleaseAnalyzer final : public Analyzer {
   std::string_view name() const override { return "os-release"; }
   int version() const override { return 1; }
   bool wants(std::string_view path) const override {
-    return path == "etc/os-release" || path == "usr/lib/os-release";
+    return path == "etc/os-release" || path == "usr/lib/os-release" ||
+           path == "etc/redhat-release" || path == "etc/centos-release";
   }
   size_t max_file_size() const override { return 64 * 1024; }
   Status analyze(const FileInput& file, LayerFindings& out) const override {
-    auto os = parse_os_release(file.content);
+    auto os = file.path.ends_with("os-release") ? parse_os_release(file.content)
+                                                : parse_redhat_release(file.content);
     if (!os.empty()) out.os[std::string(file.path)] = os;
     return Ok{};
   }
@@ -50,6 +52,32 @@ OsInfo parse_os_release(std::string_view content) {
     else if (key == "PRETTY_NAME")
       os.pretty_name = value;
   }
+  return os;
+}
+
+OsInfo parse_redhat_release(std::string_view content) {
+  // "CentOS release 5.11 (Final)", "CentOS Linux release 7.9.2009 (Core)",
+  // "Red Hat Enterprise Linux Server release 7.9 (Maipo)".
+  OsInfo os;
+  auto nl = content.find('\n');
+  std::string_view line = content.substr(0, nl);
+  auto at = line.find(" release ");
+  if (at == std::string_view::npos) return os;
+  std::string_view product = line.substr(0, at);
+  std::string_view rest = line.substr(at + 9);
+  os.version_id = std::string(rest.substr(0, rest.find(' ')));
+  if (product.starts_with("CentOS"))
+    os.id = "centos";
+  else if (product.starts_with("Red Hat"))
+    os.id = "rhel";
+  else if (product.starts_with("Fedora"))
+    os.id = "fedora";
+  else if (product.starts_with("Rocky"))
+    os.id = "rocky";
+  else if (product.starts_with("AlmaLinux"))
+    os.id = "almalinux";
+  os.pretty_name = std::string(line);
+  if (os.id.empty()) os.version_id.clear();
   return os;
 }
 

@@ -27,6 +27,14 @@ std::string percent_encode(std::string_view s, std::string_view also_safe = "") 
 
 }  // namespace
 
+std::string full_version(const Package& p) {
+  if (p.type != "rpm") return p.version;
+  std::string v = p.epoch.empty() ? "" : p.epoch + ":";
+  v += p.version;
+  if (!p.release.empty()) v += "-" + p.release;
+  return v;
+}
+
 std::string make_purl(const Package& p, const OsInfo& os) {
   std::map<std::string, std::string> qualifiers;
   std::string type = p.type;
@@ -39,6 +47,7 @@ std::string make_purl(const Package& p, const OsInfo& os) {
       if (p.type == "deb") version = version.substr(0, version.find('.'));
       qualifiers["distro"] = version.empty() ? os.id : os.id + "-" + version;
     }
+    if (p.type == "rpm" && !p.epoch.empty() && p.epoch != "0") qualifiers["epoch"] = p.epoch;
     if (p.type == "deb" && p.source_name != p.name && !p.source_name.empty()) {
       qualifiers["upstream"] = p.source_name;
     }
@@ -72,7 +81,8 @@ std::string make_purl(const Package& p, const OsInfo& os) {
     }
     out += '/';
   }
-  std::string version = p.version;
+  std::string version =
+      p.type == "rpm" && !p.release.empty() ? p.version + "-" + p.release : p.version;
   if (p.type == "go-stdlib" && version.starts_with("go")) version = version.substr(2);
   // deb names keep '+' (libstdc++6) as the Debian ground truth writes them; apk and the rest
   // encode it (libstdc%2B%2B), as the apk fixtures do; versions always encode it.

@@ -11,6 +11,7 @@ const std::vector<std::unique_ptr<Analyzer>>& analyzers() {
     v.push_back(make_os_release_analyzer());
     v.push_back(make_dpkg_analyzer());
     v.push_back(make_apk_analyzer());
+    v.push_back(make_rpm_analyzer());
     v.push_back(make_npm_analyzer());
     v.push_back(make_python_analyzer());
     v.push_back(make_java_analyzer());

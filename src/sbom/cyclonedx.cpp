@@ -22,7 +22,7 @@ std::string write_cyclonedx(const analyze::Inventory& inventory, const Subject& 
     components.push_back({{"bom-ref", p.purl + "#" + p.path},
                           {"type", "library"},
                           {"name", p.name},
-                          {"version", p.version},
+                          {"version", analyze::full_version(p)},
                           {"purl", p.purl},
                           {"properties", properties}});
   }

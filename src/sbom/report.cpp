@@ -41,7 +41,7 @@ std::string write_table(const analyze::Inventory& inventory, const Subject& subj
   for (const auto& p : inventory.packages) {
     w_type = std::max(w_type, p.type.size());
     w_name = std::max(w_name, p.name.size());
-    w_version = std::max(w_version, p.version.size());
+    w_version = std::max(w_version, analyze::full_version(p).size());
   }
   std::string out = fmt::format("{} ({}){}\n", subject.reference, subject.platform,
                                 inventory.os.empty() ? "" : ", " + inventory.os.pretty_name);

@@ -38,7 +38,7 @@ std::string write_spdx(const analyze::Inventory& inventory, const Subject& subje
     std::string id = spdx_id("SPDXRef-Package", p.purl + "|" + p.path);
     packages.push_back({{"SPDXID", id},
                         {"name", p.name},
-                        {"versionInfo", p.version},
+                        {"versionInfo", analyze::full_version(p)},
                         {"downloadLocation", "NOASSERTION"},
                         {"filesAnalyzed", false},
                         {"sourceInfo", "found in " + p.path + " (layer " + p.layer_diff_id + ")"},

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "analyze/analyzers.hpp"
@@ -100,6 +101,80 @@ TEST(Apk, EveryFixtureMatchesItsGroundTruth) {
     ++fixtures;
   }
   EXPECT_EQ(fixtures, 7);
+}
+
+}  // namespace
+}  // namespace portcullis::analyze
+
+namespace portcullis::analyze {
+namespace {
+
+// Every rpm fixture (BerkeleyDB, SQLite, NDB): every header as `rpm -qa` lists it, with purls.
+TEST(Rpm, EveryFixtureMatchesItsGroundTruth) {
+  int fixtures = 0;
+  size_t packages = 0;
+  for (const auto& dir : std::filesystem::directory_iterator(shared("images/rpm"))) {
+    if (!dir.is_directory()) continue;
+    std::optional<std::string> db;
+    for (const char* name : {"Packages", "rpmdb.sqlite", "Packages.db"}) {
+      auto content = read_file(dir.path() / name);
+      if (content) db = std::move(*content);
+    }
+    ASSERT_TRUE(db) << dir.path();
+    OsInfo os;
+    if (auto release = read_file(dir.path() / "os-release")) os = parse_os_release(*release);
+    if (auto release = read_file(dir.path() / "redhat-release"))
+      os = parse_redhat_release(*release);
+    ASSERT_FALSE(os.empty()) << dir.path();
+    auto parsed = parse_rpm_database(*db);
+    ASSERT_TRUE(parsed) << dir.path() << ": " << parsed.error().what();
+    std::set<std::string> got;
+    for (const auto& p : *parsed) {
+      got.insert(p.type + "\t" + p.name + "\t" + p.version + "\t" + p.epoch + "\t" + p.release +
+                 "\t" + p.arch + "\t" + p.source_name + "\t" + make_purl(p, os));
+    }
+    auto expected = read_file(dir.path() / "expected.tsv");
+    ASSERT_TRUE(expected);
+    std::set<std::string> want;
+    std::istringstream lines(*expected);
+    std::string line;
+    std::getline(lines, line);
+    while (std::getline(lines, line)) {
+      if (!line.empty()) want.insert(line);
+    }
+    std::vector<std::string> missing, extra;
+    std::set_difference(want.begin(), want.end(), got.begin(), got.end(),
+                        std::back_inserter(missing));
+    std::set_difference(got.begin(), got.end(), want.begin(), want.end(),
+                        std::back_inserter(extra));
+    EXPECT_TRUE(missing.empty() && extra.empty())
+        << dir.path() << ": " << missing.size() << " missing ("
+        << (missing.empty() ? "" : missing[0]) << "), " << extra.size() << " extra ("
+        << (extra.empty() ? "" : extra[0]) << ")";
+    packages += want.size();
+    ++fixtures;
+  }
+  EXPECT_EQ(fixtures, 5);
+  EXPECT_EQ(packages, 110u + 129u + 103u + 35u + 36u);
+}
+
+TEST(Rpm, HostileDatabasesFailCleanly) {
+  EXPECT_FALSE(parse_rpm_database(""));
+  EXPECT_FALSE(parse_rpm_database(std::string(4096, '\0')));
+  std::string ndb =
+      "RpmP" + std::string(8, '\0') + std::string("\xff\xff\xff\x7f", 4) + std::string(100, '\0');
+  EXPECT_FALSE(parse_rpm_database(ndb));
+  std::string bdb(4096, '\0');
+  bdb[12] = 0x61;
+  bdb[13] = 0x15;
+  bdb[14] = 0x06;
+  bdb[20] = 0x00;
+  bdb[21] = 0x10;  // page size 4096
+  bdb[32] = 0x7f;  // last page far beyond the data
+  EXPECT_FALSE(parse_rpm_database(bdb));
+  EXPECT_FALSE(parse_rpm_header(std::string("\x00\x00\xff\xff\x00\x00\x00\x10", 8)));
+  EXPECT_FALSE(
+      parse_rpm_database("SQLite format 3" + std::string(1, '\0') + std::string(100, 'x')));
 }
 
 }  // namespace
