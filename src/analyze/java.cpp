@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "analyze/analyzers.hpp"
+#include "image/tar_walker.hpp"
 
 namespace portcullis::analyze {
 namespace {
@@ -47,7 +48,7 @@ void scan_archive(std::string_view content, const std::string& path, int depth,
   std::unique_ptr<struct archive, ArchiveFree> a(archive_read_new());
   archive_read_support_format_zip_seekable(a.get());
   if (archive_read_open_memory(a.get(), content.data(), content.size()) != ARCHIVE_OK) {
-    warnings.push_back(path + ": not a zip archive: " + archive_error_string(a.get()));
+    warnings.push_back(path + ": not a zip archive: " + image::libarchive_message(a.get()));
     return;
   }
   std::vector<Package> found;
@@ -57,7 +58,7 @@ void scan_archive(std::string_view content, const std::string& path, int depth,
     int rc = archive_read_next_header(a.get(), &e);
     if (rc == ARCHIVE_EOF) break;
     if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
-      warnings.push_back(path + ": " + archive_error_string(a.get()));
+      warnings.push_back(path + ": " + image::libarchive_message(a.get()));
       break;
     }
     std::string name = archive_entry_pathname(e) ? archive_entry_pathname(e) : "";
@@ -72,7 +73,7 @@ void scan_archive(std::string_view content, const std::string& path, int depth,
     std::string data(static_cast<size_t>(std::max<la_int64_t>(archive_entry_size(e), 0)), '\0');
     la_ssize_t n = archive_read_data(a.get(), data.data(), data.size());
     if (n < 0) {
-      warnings.push_back(path + "!/" + name + ": " + archive_error_string(a.get()));
+      warnings.push_back(path + "!/" + name + ": " + image::libarchive_message(a.get()));
       continue;
     }
     data.resize(static_cast<size_t>(n));

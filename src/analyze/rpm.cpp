@@ -18,12 +18,20 @@ uint32_t le32(const unsigned char* p) {
 }
 uint16_t le16(const unsigned char* p) { return static_cast<uint16_t>(p[1] << 8 | p[0]); }
 
-const unsigned char* bytes(std::string_view s) { return reinterpret_cast<const unsigned char*>(s.data()); }
+const unsigned char* bytes(std::string_view s) {
+  return reinterpret_cast<const unsigned char*>(s.data());
+}
 
 enum : uint32_t {
-  kTagName = 1000, kTagVersion = 1001, kTagRelease = 1002, kTagEpoch = 1003, kTagArch = 1022,
+  kTagName = 1000,
+  kTagVersion = 1001,
+  kTagRelease = 1002,
+  kTagEpoch = 1003,
+  kTagArch = 1022,
   kTagSourceRpm = 1044,
-  kTypeInt32 = 4, kTypeString = 6, kTypeI18nString = 9,
+  kTypeInt32 = 4,
+  kTypeString = 6,
+  kTypeI18nString = 9,
 };
 
 class RpmAnalyzer final : public Analyzer {
@@ -64,7 +72,8 @@ Result<std::vector<Package>> parse_ndb(std::string_view db) {
   const unsigned char* p = bytes(db);
   uint32_t slot_pages = le32(p + 12);
   if (uint64_t{slot_pages} * 4096 > db.size()) {
-    return make_error(ErrorCode::kCorrupt, "NDB: {} slot pages do not fit in {} bytes", slot_pages, db.size());
+    return make_error(ErrorCode::kCorrupt, "NDB: {} slot pages do not fit in {} bytes", slot_pages,
+                      db.size());
   }
   std::vector<std::string_view> blobs;
   for (size_t off = 32; off + 16 <= size_t{slot_pages} * 4096; off += 16) {
@@ -86,8 +95,9 @@ Result<std::vector<Package>> parse_bdb(std::string_view db) {
   uint32_t page_size = le32(p + 20);
   uint32_t last_page = le32(p + 32);
   if (page_size < 512 || page_size > 65536 || uint64_t{last_page + 1} * page_size > db.size()) {
-    return make_error(ErrorCode::kCorrupt, "BerkeleyDB: page size {} and last page {} do not fit in {} bytes",
-                      page_size, last_page, db.size());
+    return make_error(ErrorCode::kCorrupt,
+                      "BerkeleyDB: page size {} and last page {} do not fit in {} bytes", page_size,
+                      last_page, db.size());
   }
   auto page = [&](uint32_t n) { return p + uint64_t{n} * page_size; };
   std::vector<std::string> values;
@@ -106,7 +116,8 @@ Result<std::vector<Package>> parse_bdb(std::string_view db) {
       uint32_t total = le32(pg + offset + 8);
       std::string value;
       value.reserve(total);
-      for (int hops = 0; next != 0 && next <= last_page && value.size() < total && hops < 100000; ++hops) {
+      for (int hops = 0; next != 0 && next <= last_page && value.size() < total && hops < 100000;
+           ++hops) {
         const unsigned char* ov = page(next);
         if (ov[25] != 7) break;  // P_OVERFLOW
         uint16_t length = le16(ov + 22);
@@ -134,7 +145,8 @@ Result<std::vector<Package>> parse_sqlite(std::string_view db) {
   int rc = sqlite3_deserialize(conn, "main", copy, static_cast<sqlite3_int64>(db.size()),
                                static_cast<sqlite3_int64>(db.size()),
                                SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_READONLY);
-  if (rc != SQLITE_OK) return make_error(ErrorCode::kCorrupt, "rpmdb.sqlite: {}", sqlite3_errmsg(conn));
+  if (rc != SQLITE_OK)
+    return make_error(ErrorCode::kCorrupt, "rpmdb.sqlite: {}", sqlite3_errmsg(conn));
   sqlite3_stmt* stmt = nullptr;
   if (sqlite3_prepare_v2(conn, "SELECT blob FROM Packages", -1, &stmt, nullptr) != SQLITE_OK) {
     return make_error(ErrorCode::kCorrupt, "rpmdb.sqlite: {}", sqlite3_errmsg(conn));
@@ -145,7 +157,8 @@ Result<std::vector<Package>> parse_sqlite(std::string_view db) {
     values.emplace_back(static_cast<const char*>(sqlite3_column_blob(stmt, 0)),
                         static_cast<size_t>(sqlite3_column_bytes(stmt, 0)));
   }
-  if (rc != SQLITE_DONE) return make_error(ErrorCode::kCorrupt, "rpmdb.sqlite: {}", sqlite3_errmsg(conn));
+  if (rc != SQLITE_DONE)
+    return make_error(ErrorCode::kCorrupt, "rpmdb.sqlite: {}", sqlite3_errmsg(conn));
   std::vector<std::string_view> views(values.begin(), values.end());
   return from_blobs(views);
 }
@@ -177,13 +190,26 @@ std::optional<Package> parse_rpm_header(std::string_view blob) {
       continue;
     }
     switch (tag) {
-      case kTagName: pkg.name = value; break;
-      case kTagVersion: pkg.version = value; break;
-      case kTagRelease: pkg.release = value; break;
-      case kTagEpoch: pkg.epoch = value; break;
-      case kTagArch: pkg.arch = value; break;
-      case kTagSourceRpm: pkg.source_name = value; break;
-      default: break;
+      case kTagName:
+        pkg.name = value;
+        break;
+      case kTagVersion:
+        pkg.version = value;
+        break;
+      case kTagRelease:
+        pkg.release = value;
+        break;
+      case kTagEpoch:
+        pkg.epoch = value;
+        break;
+      case kTagArch:
+        pkg.arch = value;
+        break;
+      case kTagSourceRpm:
+        pkg.source_name = value;
+        break;
+      default:
+        break;
     }
   }
   if (pkg.name.empty() || pkg.version.empty()) return std::nullopt;
@@ -194,10 +220,12 @@ std::optional<Package> parse_rpm_header(std::string_view blob) {
 }
 
 Result<std::vector<Package>> parse_rpm_database(std::string_view db) {
-  if (db.size() >= 16 && std::memcmp(db.data(), "SQLite format 3", 15) == 0) return parse_sqlite(db);
+  if (db.size() >= 16 && std::memcmp(db.data(), "SQLite format 3", 15) == 0)
+    return parse_sqlite(db);
   if (db.size() >= 16 && std::memcmp(db.data(), "RpmP", 4) == 0) return parse_ndb(db);
   if (db.size() >= 512 && le32(bytes(db) + 12) == 0x061561) return parse_bdb(db);
-  return make_error(ErrorCode::kUnsupported, "not an rpm database this reader knows (BerkeleyDB hash, SQLite, NDB)");
+  return make_error(ErrorCode::kUnsupported,
+                    "not an rpm database this reader knows (BerkeleyDB hash, SQLite, NDB)");
 }
 
 std::unique_ptr<Analyzer> make_rpm_analyzer() { return std::make_unique<RpmAnalyzer>(); }

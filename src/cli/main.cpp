@@ -29,5 +29,12 @@ int main(int argc, char** argv) {
     int code = app.exit(e);
     return code == 0 ? kExitOk : kExitUsage;
   }
-  return run ? run() : kExitUsage;
+  if (!run) return kExitUsage;
+  try {
+    return run();
+  } catch (const std::exception& e) {
+    // Library code returns errors; reaching here is a defect, reported instead of a core dump.
+    std::fprintf(stderr, "portcullis: internal error: %s\n", e.what());
+    return kExitProcessing;
+  }
 }

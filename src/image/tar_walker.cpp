@@ -32,8 +32,7 @@ class ArchiveEntryReader final : public EntryReader {
   explicit ArchiveEntryReader(struct archive* a) : a_(a) {}
   Result<size_t> read(std::span<std::byte> buffer) override {
     la_ssize_t n = archive_read_data(a_, buffer.data(), buffer.size());
-    if (n < 0)
-      return make_error(ErrorCode::kCorrupt, "tar entry data: {}", archive_error_string(a_));
+    if (n < 0) return make_error(ErrorCode::kCorrupt, "tar entry data: {}", libarchive_message(a_));
     return static_cast<size_t>(n);
   }
 
@@ -46,6 +45,11 @@ struct ArchiveDeleter {
 };
 
 }  // namespace
+
+const char* libarchive_message(struct archive* a) {
+  const char* m = archive_error_string(a);
+  return m != nullptr ? m : "unknown libarchive error";
+}
 
 Result<std::string> EntryReader::read_all(size_t limit) {
   std::string out;
@@ -92,7 +96,7 @@ Status walk_tar(ByteStream& tar, const std::function<Status(const TarEntry&, Ent
   ReadContext ctx{&tar};
   if (archive_read_open(a.get(), &ctx, nullptr, on_read, nullptr) != ARCHIVE_OK) {
     if (ctx.error) return *ctx.error;
-    return make_error(ErrorCode::kCorrupt, "not a tar archive: {}", archive_error_string(a.get()));
+    return make_error(ErrorCode::kCorrupt, "not a tar archive: {}", libarchive_message(a.get()));
   }
   ArchiveEntryReader reader(a.get());
   for (;;) {
@@ -101,7 +105,7 @@ Status walk_tar(ByteStream& tar, const std::function<Status(const TarEntry&, Ent
     if (rc == ARCHIVE_EOF) break;
     if (rc == ARCHIVE_FATAL) {
       if (ctx.error) return *ctx.error;
-      return make_error(ErrorCode::kCorrupt, "tar: {}", archive_error_string(a.get()));
+      return make_error(ErrorCode::kCorrupt, "tar: {}", libarchive_message(a.get()));
     }
     const char* raw = archive_entry_pathname(e);
     auto path = normalize_path(raw ? raw : "");

@@ -9,7 +9,12 @@
 
 #include "image/byte_stream.hpp"
 
+struct archive;
+
 namespace portcullis::image {
+
+// libarchive's error string, never NULL (it has none for some truncations).
+const char* libarchive_message(struct archive* a);
 
 struct TarEntry {
   enum class Type { kFile, kDirectory, kSymlink, kHardlink, kOther };
