@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "analyze/scan.hpp"
+#include "image/tar_walker.hpp"
 
 namespace portcullis::analyze {
 namespace {
@@ -38,21 +39,7 @@ std::string resolve(std::string path, const std::map<std::string, std::string>& 
     std::string base = path.substr(0, path.rfind('/') == std::string::npos ? 0 : path.rfind('/'));
     std::string joined =
         target.starts_with('/') ? target.substr(1) : (base.empty() ? target : base + "/" + target);
-    std::vector<std::string> parts;
-    size_t start = 0;
-    while (start <= joined.size()) {
-      size_t slash = joined.find('/', start);
-      if (slash == std::string::npos) slash = joined.size();
-      std::string part = joined.substr(start, slash - start);
-      if (part == "..") {
-        if (!parts.empty()) parts.pop_back();  // ".." at the root stays at the root
-      } else if (!part.empty() && part != ".") {
-        parts.push_back(part);
-      }
-      start = slash + 1;
-    }
-    path.clear();
-    for (const auto& p : parts) path += (path.empty() ? "" : "/") + p;
+    path = *image::normalize_path(joined, /*clamp_at_root=*/true);
   }
   return path;  // a loop: give up on this path
 }

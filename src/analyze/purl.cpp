@@ -3,29 +3,9 @@
 
 #include "analyze/analyzers.hpp"
 #include "analyze/inventory.hpp"
+#include "base/encoding.hpp"
 
 namespace portcullis::analyze {
-namespace {
-
-std::string percent_encode(std::string_view s, std::string_view also_safe = "") {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                      c == '-' || c == '.' || c == '_' || c == '~' ||
-                      also_safe.find(static_cast<char>(c)) != std::string_view::npos;
-    if (unreserved) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 0xf]);
-    }
-  }
-  return out;
-}
-
-}  // namespace
 
 std::string full_version(const Package& p) {
   if (p.type != "rpm") return p.version;

@@ -66,4 +66,22 @@ std::string hex_encode(std::string_view bytes) {
   return out;
 }
 
+std::string percent_encode(std::string_view text, std::string_view also_safe) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '-' || c == '.' || c == '_' || c == '~' ||
+                      also_safe.find(static_cast<char>(c)) != std::string_view::npos;
+    if (unreserved) {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 0xf]);
+    }
+  }
+  return out;
+}
+
 }  // namespace portcullis

@@ -1,6 +1,8 @@
 // Request helpers and URL coding.
 #include "http/message.hpp"
 
+#include "base/encoding.hpp"
+
 namespace portcullis::http {
 
 std::string_view Request::header(beast_http::field name) const {
@@ -57,20 +59,6 @@ std::string url_decode(std::string_view text) {
   return out;
 }
 
-std::string url_encode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 0xf]);
-    }
-  }
-  return out;
-}
+std::string url_encode(std::string_view text) { return percent_encode(text); }
 
 }  // namespace portcullis::http

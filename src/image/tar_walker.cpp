@@ -65,7 +65,7 @@ Result<std::string> EntryReader::read_all(size_t limit) {
   }
 }
 
-std::optional<std::string> normalize_path(std::string_view path) {
+std::optional<std::string> normalize_path(std::string_view path, bool clamp_at_root) {
   std::vector<std::string_view> parts;
   size_t start = 0;
   while (start <= path.size()) {
@@ -73,8 +73,8 @@ std::optional<std::string> normalize_path(std::string_view path) {
     if (slash == std::string_view::npos) slash = path.size();
     std::string_view part = path.substr(start, slash - start);
     if (part == "..") {
-      if (parts.empty()) return std::nullopt;
-      parts.pop_back();
+      if (parts.empty() && !clamp_at_root) return std::nullopt;
+      if (!parts.empty()) parts.pop_back();
     } else if (!part.empty() && part != ".") {
       parts.push_back(part);
     }

@@ -34,8 +34,10 @@ class EntryReader {
   Result<std::string> read_all(size_t limit);
 };
 
-// "a/./b//c" -> "a/b/c"; nullopt when the path climbs above the root ("../x", "a/../../x").
-std::optional<std::string> normalize_path(std::string_view path);
+// "a/./b//c" -> "a/b/c"; nullopt when the path climbs above the root ("../x", "a/../../x"),
+// unless `clamp_at_root`, which keeps ".." at the root there, as path resolution in a
+// container's root does.
+std::optional<std::string> normalize_path(std::string_view path, bool clamp_at_root = false);
 
 // Calls visit for every entry. Entries whose paths escape the root are reported through
 // `on_warning` and skipped.

@@ -21,6 +21,17 @@ std::string_view media_type_of(std::string_view content_type) {
 
 }  // namespace
 
+// NAME_UNKNOWN when the repository itself does not exist, else MANIFEST_UNKNOWN.
+http::Response Registry::manifest_unknown(const Call& call, const std::string& what) {
+  auto exists = metadata_.repository_exists(call.route.name);
+  if (exists && !*exists) {
+    return error_response(RegistryError::kNameUnknown,
+                          fmt::format("repository {} is not known", call.route.name));
+  }
+  return error_response(RegistryError::kManifestUnknown,
+                        fmt::format("{} is not in repository {}", what, call.route.name));
+}
+
 http::Response Registry::get_manifest(Call& call, bool head) {
   const std::string& reference = call.route.reference;
   std::string digest_text;
@@ -35,30 +46,12 @@ http::Response Registry::get_manifest(Call& call, bool head) {
     }
     auto resolved = metadata_.resolve_tag(call.route.name, reference);
     if (!resolved) return internal_error(call, resolved.error());
-    if (!*resolved) {
-      auto exists = metadata_.repository_exists(call.route.name);
-      if (exists && !*exists) {
-        return error_response(RegistryError::kNameUnknown,
-                              fmt::format("repository {} is not known", call.route.name));
-      }
-      return error_response(
-          RegistryError::kManifestUnknown,
-          fmt::format("tag {} is not in repository {}", reference, call.route.name));
-    }
+    if (!*resolved) return manifest_unknown(call, "tag " + reference);
     digest_text = std::move(**resolved);
   }
   auto manifest = metadata_.get_manifest(call.route.name, digest_text);
   if (!manifest) return internal_error(call, manifest.error());
-  if (!*manifest) {
-    auto exists = metadata_.repository_exists(call.route.name);
-    if (exists && !*exists) {
-      return error_response(RegistryError::kNameUnknown,
-                            fmt::format("repository {} is not known", call.route.name));
-    }
-    return error_response(
-        RegistryError::kManifestUnknown,
-        fmt::format("manifest {} is not in repository {}", digest_text, call.route.name));
-  }
+  if (!*manifest) return manifest_unknown(call, "manifest " + digest_text);
   http::Response res;
   res.set("Content-Type", (*manifest)->media_type);
   res.set("Docker-Content-Digest", digest_text);

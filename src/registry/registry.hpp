@@ -74,6 +74,7 @@ class Registry {
   std::shared_ptr<UploadSession> session_for(const std::string& id);
   void forget_session(const std::string& id);
   http::Response internal_error(const Call& call, const Error& error);
+  http::Response manifest_unknown(const Call& call, const std::string& what);
 
   RegistryOptions options_;
   store::MetadataStore& metadata_;

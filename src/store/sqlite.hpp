@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "base/result.hpp"
 
@@ -36,6 +37,18 @@ class Statement {
   Result<bool> step();
   // Runs to completion, ignoring rows.
   Status run();
+
+  // Steps through every row, turning each into a value with `make(statement)`.
+  template <typename F>
+  auto collect(F&& make) -> Result<std::vector<decltype(make(*this))>> {
+    std::vector<decltype(make(*this))> out;
+    for (;;) {
+      auto row = step();
+      if (!row) return row.error();
+      if (!*row) return out;
+      out.push_back(make(*this));
+    }
+  }
 
   std::string text(int column) const;
   int64_t integer(int column) const;

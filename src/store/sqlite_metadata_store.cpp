@@ -141,14 +141,7 @@ Result<std::vector<std::string>> SqliteMetadataStore::repositories_with_blob(con
       "WHERE l.digest = ? ORDER BY r.name");
   if (!stmt) return stmt.error();
   stmt->bind(1, digest.str());
-  std::vector<std::string> out;
-  for (;;) {
-    auto row = stmt->step();
-    if (!row) return row.error();
-    if (!*row) break;
-    out.push_back(stmt->text(0));
-  }
-  return out;
+  return stmt->collect([](Statement& s) { return s.text(0); });
 }
 
 Result<bool> SqliteMetadataStore::unlink_blob(std::string_view repository, const Digest& digest) {
@@ -299,14 +292,7 @@ Result<std::vector<std::string>> SqliteMetadataStore::list_tags(std::string_view
       "WHERE r.name = ? AND t.name > ? ORDER BY t.name LIMIT ?");
   if (!stmt) return stmt.error();
   stmt->bind(1, repository).bind(2, last).bind(3, limit);
-  std::vector<std::string> out;
-  for (;;) {
-    auto row = stmt->step();
-    if (!row) return row.error();
-    if (!*row) break;
-    out.push_back(stmt->text(0));
-  }
-  return out;
+  return stmt->collect([](Statement& s) { return s.text(0); });
 }
 
 Result<std::vector<std::string>> SqliteMetadataStore::list_repositories(std::string_view last,
@@ -319,14 +305,7 @@ Result<std::vector<std::string>> SqliteMetadataStore::list_repositories(std::str
       "(SELECT 1 FROM manifests m WHERE m.repository_id = r.id) ORDER BY name LIMIT ?");
   if (!stmt) return stmt.error();
   stmt->bind(1, last).bind(2, limit);
-  std::vector<std::string> out;
-  for (;;) {
-    auto row = stmt->step();
-    if (!row) return row.error();
-    if (!*row) break;
-    out.push_back(stmt->text(0));
-  }
-  return out;
+  return stmt->collect([](Statement& s) { return s.text(0); });
 }
 
 Result<std::vector<Referrer>> SqliteMetadataStore::referrers(std::string_view repository,
@@ -339,15 +318,9 @@ Result<std::vector<Referrer>> SqliteMetadataStore::referrers(std::string_view re
       "WHERE r.name = ? AND m.subject = ? ORDER BY m.created_at, m.digest");
   if (!stmt) return stmt.error();
   stmt->bind(1, repository).bind(2, subject);
-  std::vector<Referrer> out;
-  for (;;) {
-    auto row = stmt->step();
-    if (!row) return row.error();
-    if (!*row) break;
-    out.push_back(
-        Referrer{stmt->text(0), stmt->text(1), stmt->integer(2), stmt->text(3), stmt->text(4)});
-  }
-  return out;
+  return stmt->collect([](Statement& s) {
+    return Referrer{s.text(0), s.text(1), s.integer(2), s.text(3), s.text(4)};
+  });
 }
 
 Status SqliteMetadataStore::create_upload(const Upload& upload) {
@@ -388,14 +361,7 @@ Result<std::vector<Upload>> SqliteMetadataStore::uploads_started_before(int64_t 
       (*db)->prepare_cached("SELECT id, repository, started_at FROM uploads WHERE started_at < ?");
   if (!stmt) return stmt.error();
   stmt->bind(1, unix_seconds);
-  std::vector<Upload> out;
-  for (;;) {
-    auto row = stmt->step();
-    if (!row) return row.error();
-    if (!*row) break;
-    out.push_back(Upload{stmt->text(0), stmt->text(1), stmt->integer(2)});
-  }
-  return out;
+  return stmt->collect([](Statement& s) { return Upload{s.text(0), s.text(1), s.integer(2)}; });
 }
 
 Status SqliteMetadataStore::put_user(const User& user) {
@@ -430,14 +396,7 @@ Result<std::vector<User>> SqliteMetadataStore::list_users() {
   if (!db) return db.error();
   auto stmt = (*db)->prepare_cached("SELECT name, is_admin FROM users ORDER BY name");
   if (!stmt) return stmt.error();
-  std::vector<User> out;
-  for (;;) {
-    auto row = stmt->step();
-    if (!row) return row.error();
-    if (!*row) break;
-    out.push_back(User{stmt->text(0), "", stmt->integer(1) != 0});
-  }
-  return out;
+  return stmt->collect([](Statement& s) { return User{s.text(0), "", s.integer(1) != 0}; });
 }
 
 Result<bool> SqliteMetadataStore::delete_user(std::string_view name) {
@@ -480,14 +439,9 @@ Result<std::vector<Grant>> SqliteMetadataStore::grants_for(std::string_view user
       (*db)->prepare_cached("SELECT scope, actions FROM grants WHERE user = ? ORDER BY scope");
   if (!stmt) return stmt.error();
   stmt->bind(1, user);
-  std::vector<Grant> out;
-  for (;;) {
-    auto row = stmt->step();
-    if (!row) return row.error();
-    if (!*row) break;
-    out.push_back(Grant{std::string(user), stmt->text(0), stmt->text(1)});
-  }
-  return out;
+  return stmt->collect([user](Statement& s) {
+    return Grant{std::string(user), s.text(0), s.text(1)};
+  });
 }
 
 Result<std::vector<std::string>> SqliteMetadataStore::collect_unreferenced_blobs(int64_t cutoff) {
@@ -504,13 +458,9 @@ Result<std::vector<std::string>> SqliteMetadataStore::collect_unreferenced_blobs
       "AND l.linked_at >= ?1)");
   if (!select) return select.error();
   select->bind(1, cutoff);
-  std::vector<std::string> out;
-  for (;;) {
-    auto row = select->step();
-    if (!row) return row.error();
-    if (!*row) break;
-    out.push_back(select->text(0));
-  }
+  auto collected = select->collect([](Statement& s) { return s.text(0); });
+  if (!collected) return collected.error();
+  std::vector<std::string> out = std::move(*collected);
   for (const auto& digest : out) {
     auto del = (*db)->prepare_cached("DELETE FROM blobs WHERE digest = ?");
     if (!del) return del.error();
@@ -526,14 +476,7 @@ Result<std::vector<std::string>> SqliteMetadataStore::known_blobs() {
   if (!db) return db.error();
   auto stmt = (*db)->prepare_cached("SELECT digest FROM blobs");
   if (!stmt) return stmt.error();
-  std::vector<std::string> out;
-  for (;;) {
-    auto row = stmt->step();
-    if (!row) return row.error();
-    if (!*row) break;
-    out.push_back(stmt->text(0));
-  }
-  return out;
+  return stmt->collect([](Statement& s) { return s.text(0); });
 }
 
 Result<std::pair<int64_t, int64_t>> SqliteMetadataStore::blob_totals() {

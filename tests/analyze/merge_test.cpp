@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "analyze/scan.hpp"
+#include "support/string_stream.hpp"
 #include "support/tar_builder.hpp"
 
 namespace portcullis::analyze {
@@ -11,20 +12,7 @@ namespace {
 
 using testing::TarItem;
 
-class StringStream final : public image::ByteStream {
- public:
-  explicit StringStream(std::string data) : data_(std::move(data)) {}
-  Result<size_t> read(std::span<std::byte> buffer) override {
-    size_t n = std::min(buffer.size(), data_.size() - offset_);
-    std::memcpy(buffer.data(), data_.data() + offset_, n);
-    offset_ += n;
-    return n;
-  }
-
- private:
-  std::string data_;
-  size_t offset_ = 0;
-};
+using testing::StringStream;
 
 LayerResult layer(const std::vector<TarItem>& items) {
   StringStream in(testing::build_tar(items, testing::TarCompression::kGzip));

@@ -5,6 +5,7 @@
 
 #include "image/byte_stream.hpp"
 #include "image/tar_walker.hpp"
+#include "support/string_stream.hpp"
 #include "support/tar_builder.hpp"
 
 namespace portcullis::image {
@@ -12,20 +13,7 @@ namespace {
 
 using testing::TarItem;
 
-class StringStream final : public ByteStream {
- public:
-  explicit StringStream(std::string data) : data_(std::move(data)) {}
-  Result<size_t> read(std::span<std::byte> buffer) override {
-    size_t n = std::min(buffer.size(), data_.size() - offset_);
-    std::memcpy(buffer.data(), data_.data() + offset_, n);
-    offset_ += n;
-    return n;
-  }
-
- private:
-  std::string data_;
-  size_t offset_ = 0;
-};
+using testing::StringStream;
 
 Result<std::string> decompress_all(const std::string& data, Compression* kind,
                                    uint64_t limit = 1 << 30) {
