@@ -51,10 +51,8 @@ void add_modules(std::string_view modinfo, const std::string& path, const std::s
       start = tab + 1;
     }
     if (f.size() < 3) continue;
-    if (f[0] == "mod" && f[2] != "(devel)" && !f[2].empty()) {
-      out.push_back(
-          Package{"golang", std::string(f[1]), std::string(f[2]), "", "", "", "", "", path});
-    } else if (f[0] == "dep") {
+    bool main_module = f[0] == "mod" && f[2] != "(devel)" && !f[2].empty();
+    if (main_module || f[0] == "dep") {
       out.push_back(
           Package{"golang", std::string(f[1]), std::string(f[2]), "", "", "", "", "", path});
     } else if (f[0] == "=>" && !out.empty() && out.back().type == "golang") {

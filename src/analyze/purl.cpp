@@ -18,9 +18,9 @@ std::string full_version(const Package& p) {
 std::string make_purl(const Package& p, const OsInfo& os) {
   std::map<std::string, std::string> qualifiers;
   std::string type = p.type;
-  std::string namespace_;
+  std::string purl_namespace;
   if (p.type == "deb" || p.type == "apk" || p.type == "rpm") {
-    namespace_ = os.id.empty() ? "unknown" : os.id;
+    purl_namespace = os.id.empty() ? "unknown" : os.id;
     if (!p.arch.empty()) qualifiers["arch"] = p.arch;
     if (!os.id.empty()) {
       std::string version = os.version_id;
@@ -34,27 +34,27 @@ std::string make_purl(const Package& p, const OsInfo& os) {
   }
   std::string name = p.name;
   if (p.type == "npm" && name.starts_with('@') && name.find('/') != std::string::npos) {
-    namespace_ = name.substr(0, name.find('/'));
+    purl_namespace = name.substr(0, name.find('/'));
     name = name.substr(name.find('/') + 1);
   } else if (p.type == "python") {
     name = normalize_python_name(name);
   } else if (p.type == "maven" && name.find(':') != std::string::npos) {
-    namespace_ = name.substr(0, name.find(':'));
+    purl_namespace = name.substr(0, name.find(':'));
     name = name.substr(name.find(':') + 1);
   } else if ((p.type == "golang" || p.type == "go-stdlib") &&
              name.rfind('/') != std::string::npos) {
-    namespace_ = name.substr(0, name.rfind('/'));
+    purl_namespace = name.substr(0, name.rfind('/'));
     name = name.substr(name.rfind('/') + 1);
   }
   if (p.type == "go-stdlib") type = "golang";
   if (p.type == "python") type = "pypi";
   std::string out = "pkg:" + type + "/";
-  if (!namespace_.empty()) {
+  if (!purl_namespace.empty()) {
     // Namespace segments keep their "/" separators (pkg:golang/github.com/pkg/errors).
     size_t start = 0;
     for (;;) {
-      size_t slash = namespace_.find('/', start);
-      out += percent_encode(std::string_view(namespace_).substr(start, slash - start));
+      size_t slash = purl_namespace.find('/', start);
+      out += percent_encode(std::string_view(purl_namespace).substr(start, slash - start));
       if (slash == std::string::npos) break;
       out += '/';
       start = slash + 1;

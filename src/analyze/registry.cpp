@@ -6,7 +6,7 @@
 namespace portcullis::analyze {
 
 const std::vector<std::unique_ptr<Analyzer>>& analyzers() {
-  static const auto list = [] {
+  static const auto kAnalyzers = [] {
     std::vector<std::unique_ptr<Analyzer>> v;
     v.push_back(make_os_release_analyzer());
     v.push_back(make_dpkg_analyzer());
@@ -18,7 +18,7 @@ const std::vector<std::unique_ptr<Analyzer>>& analyzers() {
     v.push_back(make_go_analyzer());
     return v;
   }();
-  return list;
+  return kAnalyzers;
 }
 
 std::string analyzers_fingerprint() {

@@ -5,7 +5,6 @@
 
 #include "base/file.hpp"
 #include "image/sources.hpp"
-#include "oci/media_types.hpp"
 
 namespace portcullis::image {
 namespace {
@@ -57,48 +56,9 @@ class OciLayoutSource final : public ImageSource {
   Result<Image> resolve() {
     auto index_text = read_file(dir_ / "index.json");
     if (!index_text) return index_text.error().context("reading the OCI layout {}", dir_.string());
-    auto index = oci::parse_manifest(oci::kOciIndex, *index_text);
-    if (!index) return index.error().context("{}/index.json", dir_.string());
-    std::optional<oci::Descriptor> chosen;
-    std::string refs;
-    for (const auto& d : index->manifests) {
-      auto name = d.annotations.find("org.opencontainers.image.ref.name");
-      std::string n = name == d.annotations.end() ? "" : name->second;
-      refs += (refs.empty() ? "" : ", ") + (n.empty() ? d.digest.str() : n);
-      if (ref_.empty() ? index->manifests.size() == 1 : n == ref_) chosen = d;
-    }
-    if (!chosen) {
-      return make_error(
-          ErrorCode::kNotFound, "{}: {}; the layout holds: {}", location_,
-          ref_.empty() ? "several images, name one with oci:DIR:REF" : "no image named " + ref_,
-          refs);
-    }
-    Image image;
-    image.reference = location_;
-    // Follow nested indexes down to one image manifest for the platform.
-    for (int depth = 0; depth < 8; ++depth) {
-      auto body = read_blob(chosen->digest, "manifest");
-      if (!body) return body.error();
-      auto m = oci::parse_manifest(chosen->media_type, *body);
-      if (!m) return m.error().context("manifest {} in {}", chosen->digest.str(), location_);
-      if (m->is_index()) {
-        auto child = select_platform(*m, options_.platform);
-        if (!child) return child.error().context("{}", location_);
-        chosen = *child;
-        continue;
-      }
-      image.manifest_digest = chosen->digest;
-      image.config_digest = m->config->digest;
-      auto config = read_blob(m->config->digest, "config");
-      if (!config) return config.error();
-      image.config_json = std::move(*config);
-      for (const auto& l : m->layers) {
-        image.layers.push_back(Layer{l.digest.str(), l.digest, l.media_type, l.digest});
-      }
-      PORTCULLIS_TRY(read_config(image.config_json, image));
-      return image;
-    }
-    return make_error(ErrorCode::kCorrupt, "{}: indexes nest deeper than 8 levels", location_);
+    return resolve_layout_index(
+        *index_text, ref_, options_, location_,
+        [this](const Digest& d, std::string_view what) { return read_blob(d, what); });
   }
 
   std::filesystem::path dir_;

@@ -23,12 +23,18 @@ Result<std::unique_ptr<ImageSource>> open_source(std::string_view location,
     auto [file, ref] = split_ref(location.substr(15));
     return make_docker_archive_source(file, std::string(location));
   }
-  if (location.starts_with("oci-archive:") || location.starts_with("docker://")) {
+  if (location.starts_with("oci-archive:")) {
+    auto [file, ref] = split_ref(location.substr(12));
+    return make_oci_archive_source(file, ref, options, std::string(location));
+  }
+  if (location.starts_with("docker://")) {
     return make_error(ErrorCode::kUnsupported, "{}: this transport is not implemented yet",
                       location.substr(0, location.find(':') + 1));
   }
-  return make_error(ErrorCode::kInvalidArgument,
-                    "\"{}\" names no transport: use oci:DIR[:REF], docker-archive:FILE", location);
+  return make_error(
+      ErrorCode::kInvalidArgument,
+      "\"{}\" names no transport: use oci:DIR[:REF], oci-archive:FILE[:REF], docker-archive:FILE",
+      location);
 }
 
 }  // namespace portcullis::image

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -11,6 +12,15 @@ namespace portcullis::image {
 
 std::unique_ptr<ImageSource> make_oci_layout_source(std::filesystem::path dir, std::string ref,
                                                     SourceOptions options, std::string location);
+std::unique_ptr<ImageSource> make_oci_archive_source(std::filesystem::path file, std::string ref,
+                                                     SourceOptions options, std::string location);
+
+// Reads a blob by digest (verifying it), for resolve_layout_index; `what` names it in errors.
+using BlobFetcher = std::function<Result<std::string>(const Digest&, std::string_view what)>;
+Result<Image> resolve_layout_index(std::string_view index_json, const std::string& ref,
+                                   const SourceOptions& options, const std::string& location,
+                                   const BlobFetcher& read_blob);
+
 std::unique_ptr<ImageSource> make_docker_archive_source(std::filesystem::path file,
                                                         std::string location);
 
