@@ -41,7 +41,7 @@ fuzz: deps
 	cmake --build --preset fuzz -j $(JOBS)
 
 format:
-	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
+	clang-format -i $$(git ls-files --cached --others --exclude-standard '*.cpp' '*.hpp')
 
 clean:
 	rm -rf build

@@ -21,6 +21,8 @@ struct SbomFlags {
   std::string platform = "linux/amd64";
   std::string cache_dir;
   bool no_cache = false;
+  std::string creds;
+  bool tls_verify = true;
 };
 
 std::string default_cache_dir() {
@@ -54,7 +56,17 @@ int sbom(const SbomFlags& f) {
   if (!has_transport) {
     location = "docker://" + location;  // a bare reference means a registry
   }
-  auto source = image::open_source(location, image::SourceOptions{f.platform});
+  image::SourceOptions source_options{f.platform, {}};
+  source_options.registry.tls_verify = f.tls_verify;
+  if (!f.creds.empty()) {
+    auto colon = f.creds.find(':');
+    if (colon == std::string::npos) {
+      return report(make_error(ErrorCode::kInvalidArgument, "--creds must be USER:PASSWORD"));
+    }
+    source_options.registry.username = f.creds.substr(0, colon);
+    source_options.registry.password = f.creds.substr(colon + 1);
+  }
+  auto source = image::open_source(location, source_options);
   if (!source) return report(source.error());
   analyze::ScanOptions options;
   if (!f.no_cache) options.cache_dir = f.cache_dir.empty() ? default_cache_dir() : f.cache_dir;
@@ -84,7 +96,9 @@ int sbom(const SbomFlags& f) {
 void register_sbom(CLI::App& app, Runner& run) {
   auto f = std::make_shared<SbomFlags>();
   auto* cmd = app.add_subcommand("sbom", "List every package installed in an image");
-  cmd->add_option("image", f->image, "oci:DIR[:REF], docker-archive:FILE")->required();
+  cmd->add_option("image", f->image,
+                  "oci:DIR[:REF], oci-archive:FILE[:REF], docker-archive:FILE, docker://REF or REF")
+      ->required();
   cmd->add_option("--format", f->format,
                   "table, json, cyclonedx-json or spdx-json (default table)");
   cmd->add_option("--output,-o", f->output, "Write to FILE (atomically) instead of stdout");
@@ -93,6 +107,10 @@ void register_sbom(CLI::App& app, Runner& run) {
   cmd->add_option("--cache-dir", f->cache_dir,
                   "Layer analysis cache (default $XDG_CACHE_HOME/portcullis)");
   cmd->add_flag("--no-cache", f->no_cache, "Neither read nor write the layer cache");
+  cmd->add_option("--creds", f->creds,
+                  "USER:PASSWORD for docker:// (default: ~/.docker/config.json)");
+  cmd->add_option("--tls-verify", f->tls_verify,
+                  "docker://: verify TLS (default true); false allows plain-HTTP test registries");
   cmd->callback([f, &run] { run = [f] { return sbom(*f); }; });
 }
 

@@ -55,8 +55,12 @@ std::string_view ClientResponse::header(std::string_view name) const {
   return {};
 }
 
-Client::Client(ClientOptions options) : options_(std::move(options)) {
+void init_curl() {
   std::call_once(g_curl_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+Client::Client(ClientOptions options) : options_(std::move(options)) {
+  init_curl();
   curl_ = curl_easy_init();
 }
 

@@ -37,6 +37,9 @@ struct ClientOptions {
   std::string basic_password;
 };
 
+// Initializes libcurl once per process (every user of libcurl here calls it first).
+void init_curl();
+
 class Client {
  public:
   explicit Client(ClientOptions options = {});

@@ -48,11 +48,20 @@ class ImageSource {
   virtual Result<Image> read(const LayerFilter& wanted, const LayerVisitor& visit) = 0;
 };
 
-struct SourceOptions {
-  std::string platform = "linux/amd64";  // os/arch[/variant], for indexes
+// How to reach a registry for docker:// images.
+struct RegistryOptions {
+  std::string username;  // --creds USER:PASS, else from ~/.docker/config.json or auth.json
+  std::string password;
+  bool tls_verify = true;  // false: HTTPS without verification, or plain HTTP
 };
 
-// "oci:DIR[:REF]", "oci-archive:FILE[:REF]", "docker-archive:FILE" (tar, or gzip-wrapped tar).
+struct SourceOptions {
+  std::string platform = "linux/amd64";  // os/arch[/variant], for indexes
+  RegistryOptions registry;
+};
+
+// "oci:DIR[:REF]", "oci-archive:FILE[:REF]", "docker-archive:FILE" (tar, or gzip-wrapped tar),
+// "docker://[REGISTRY/]REPO[:TAG][@DIGEST]".
 Result<std::unique_ptr<ImageSource>> open_source(std::string_view location,
                                                  const SourceOptions& options);
 

@@ -20,7 +20,8 @@ Result<Image> resolve_layout_index(std::string_view index_json, const std::strin
   }
   if (!chosen) {
     return make_error(ErrorCode::kNotFound, "{}: {}; it holds: {}", location,
-                      ref.empty() ? "several images, name one with :REF" : "no image named " + ref, refs);
+                      ref.empty() ? "several images, name one with :REF" : "no image named " + ref,
+                      refs);
   }
   Image image;
   image.reference = location;
@@ -40,7 +41,8 @@ Result<Image> resolve_layout_index(std::string_view index_json, const std::strin
     auto config = read_blob(m->config->digest, "config");
     if (!config) return config.error();
     image.config_json = std::move(*config);
-    for (const auto& l : m->layers) image.layers.push_back(Layer{l.digest.str(), l.digest, l.media_type, l.digest});
+    for (const auto& l : m->layers)
+      image.layers.push_back(Layer{l.digest.str(), l.digest, l.media_type, l.digest});
     PORTCULLIS_TRY(read_config(image.config_json, image));
     return image;
   }

@@ -2,7 +2,6 @@
 // manifests, config) are read in a first pass that skips over layer data (a seek in an
 // uncompressed tar); the second pass streams the wanted layers once.
 #include <map>
-
 #include <nlohmann/json.hpp>
 
 #include "base/file.hpp"
@@ -26,14 +25,19 @@ class EntryStream final : public ByteStream {
 
 class OciArchiveSource final : public ImageSource {
  public:
-  OciArchiveSource(std::filesystem::path file, std::string ref, SourceOptions options, std::string location)
-      : file_(std::move(file)), ref_(std::move(ref)), options_(std::move(options)), location_(std::move(location)) {}
+  OciArchiveSource(std::filesystem::path file, std::string ref, SourceOptions options,
+                   std::string location)
+      : file_(std::move(file)),
+        ref_(std::move(ref)),
+        options_(std::move(options)),
+        location_(std::move(location)) {}
 
   Result<Image> read(const LayerFilter& wanted, const LayerVisitor& visit) override {
     // Pass 1: every small file, by path.
     std::map<std::string, std::string> small;
     PORTCULLIS_TRY(walk([&](const TarEntry& entry, EntryReader& reader) -> Status {
-      if (entry.type != TarEntry::Type::kFile || entry.size > static_cast<int64_t>(kMaxJsonBytes)) return Ok{};
+      if (entry.type != TarEntry::Type::kFile || entry.size > static_cast<int64_t>(kMaxJsonBytes))
+        return Ok{};
       auto text = reader.read_all(kMaxJsonBytes);
       if (!text) return text.error().context("{}", entry.path);
       small[entry.path] = std::move(*text);
@@ -44,7 +48,8 @@ class OciArchiveSource final : public ImageSource {
     // Pass 2: the layers.
     std::map<std::string, const Layer*> by_path;
     for (const auto& layer : image->layers) {
-      by_path["blobs/" + std::string(to_string(layer.digest->algorithm())) + "/" + layer.digest->hex()] = &layer;
+      by_path["blobs/" + std::string(to_string(layer.digest->algorithm())) + "/" +
+              layer.digest->hex()] = &layer;
     }
     PORTCULLIS_TRY(walk([&](const TarEntry& entry, EntryReader& reader) -> Status {
       auto it = by_path.find(entry.path);
@@ -72,16 +77,21 @@ class OciArchiveSource final : public ImageSource {
 
   Result<Image> resolve(const std::map<std::string, std::string>& small) {
     auto index = small.find("index.json");
-    if (index == small.end()) return make_error(ErrorCode::kCorrupt, "{}: no index.json", location_);
-    return resolve_layout_index(index->second, ref_, options_, location_,
-                                [&](const Digest& d, std::string_view what) -> Result<std::string> {
-      auto it = small.find("blobs/" + std::string(to_string(d.algorithm())) + "/" + d.hex());
-      if (it == small.end()) return make_error(ErrorCode::kCorrupt, "{}: {} {} is missing", location_, what, d.str());
-      if (digest_of(it->second, d.algorithm()) != d) {
-        return make_error(ErrorCode::kCorrupt, "{}: {} {} does not match its digest", location_, what, d.str());
-      }
-      return it->second;
-    });
+    if (index == small.end())
+      return make_error(ErrorCode::kCorrupt, "{}: no index.json", location_);
+    return resolve_layout_index(
+        index->second, ref_, options_, location_,
+        [&](const Digest& d, std::string_view what) -> Result<std::string> {
+          auto it = small.find("blobs/" + std::string(to_string(d.algorithm())) + "/" + d.hex());
+          if (it == small.end())
+            return make_error(ErrorCode::kCorrupt, "{}: {} {} is missing", location_, what,
+                              d.str());
+          if (digest_of(it->second, d.algorithm()) != d) {
+            return make_error(ErrorCode::kCorrupt, "{}: {} {} does not match its digest", location_,
+                              what, d.str());
+          }
+          return it->second;
+        });
   }
 
   std::filesystem::path file_;
@@ -94,7 +104,8 @@ class OciArchiveSource final : public ImageSource {
 
 std::unique_ptr<ImageSource> make_oci_archive_source(std::filesystem::path file, std::string ref,
                                                      SourceOptions options, std::string location) {
-  return std::make_unique<OciArchiveSource>(std::move(file), std::move(ref), std::move(options), std::move(location));
+  return std::make_unique<OciArchiveSource>(std::move(file), std::move(ref), std::move(options),
+                                            std::move(location));
 }
 
 }  // namespace portcullis::image

@@ -28,8 +28,11 @@ Result<std::unique_ptr<ImageSource>> open_source(std::string_view location,
     return make_oci_archive_source(file, ref, options, std::string(location));
   }
   if (location.starts_with("docker://")) {
-    return make_error(ErrorCode::kUnsupported, "{}: this transport is not implemented yet",
-                      location.substr(0, location.find(':') + 1));
+    auto ref = oci::parse_reference(location.substr(9));
+    if (!ref) return ref.error();
+    auto registry = registry_credentials(*ref, options.registry);
+    if (!registry) return registry.error();
+    return make_registry_source(*ref, *registry, options, std::string(location));
   }
   return make_error(
       ErrorCode::kInvalidArgument,

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "image/image.hpp"
+#include "oci/reference.hpp"
 
 namespace portcullis::image {
 
@@ -20,6 +21,11 @@ using BlobFetcher = std::function<Result<std::string>(const Digest&, std::string
 Result<Image> resolve_layout_index(std::string_view index_json, const std::string& ref,
                                    const SourceOptions& options, const std::string& location,
                                    const BlobFetcher& read_blob);
+
+std::unique_ptr<ImageSource> make_registry_source(oci::Reference ref, RegistryOptions options,
+                                                  SourceOptions source, std::string location);
+// Fills in credentials from Docker's or containers' auth files when none were given.
+Result<RegistryOptions> registry_credentials(const oci::Reference& ref, RegistryOptions options);
 
 std::unique_ptr<ImageSource> make_docker_archive_source(std::filesystem::path file,
                                                         std::string location);

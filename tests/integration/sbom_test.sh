@@ -32,8 +32,6 @@ expect_exit() {
 }
 expect_exit 2 "$BIN" sbom "oci:$LAYOUT:debian-base" --format xml
 expect_exit 2 "$BIN" sbom
-expect_exit 3 "$BIN" sbom "registry.example/app:1"  # a bare reference means docker://, not yet implemented
-grep -q "not implemented" "$WORK/err" || fail "bare reference: $(cat "$WORK/err")"
 expect_exit 3 "$BIN" sbom "oci:$WORK/missing:x"
 expect_exit 3 "$BIN" sbom "oci:$LAYOUT:nope"
 grep -q "debian-base, node-app, polyglot, distroless" "$WORK/err" || fail "unknown ref should list refs: $(cat "$WORK/err")"
@@ -51,4 +49,23 @@ python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d["packa
 head -c 1000000 "$SHARED/images/node-app.docker-archive.tar.gz" >"$WORK/trunc.tar.gz"
 expect_exit 3 "$BIN" sbom --no-cache "docker-archive:$WORK/trunc.tar.gz"
 grep -q "trunc.tar.gz" "$WORK/err" || fail "truncated archive error: $(cat "$WORK/err")"
-echo "sbom: ${#images[@]} images x 4 formats; CycloneDX and SPDX valid; exit codes as documented"
+# docker:// against portcullis itself, with authentication: --creds, then skopeo's auth file.
+export PORTCULLIS_ADMIN_PASSWORD=sbom-test-pw
+start_server "$WORK/registry"
+unset PORTCULLIS_ADMIN_PASSWORD
+skopeo copy -q --all --dest-tls-verify=false --dest-creds admin:sbom-test-pw "oci:$LAYOUT:distroless" \
+  "docker://$REG/stage/distroless:1" || fail "push distroless"
+skopeo copy -q --dest-tls-verify=false --dest-creds admin:sbom-test-pw "oci:$LAYOUT:polyglot" \
+  "docker://$REG/stage/polyglot:1" || fail "push polyglot"
+expect_exit 0 "$BIN" sbom --no-cache "docker://$REG/stage/polyglot:1" --tls-verify=false --creds admin:sbom-test-pw --format json
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d["packages"])==126, len(d["packages"]); assert d["image"]["manifest_digest"]=="sha256:3c7c82c94098c849da33dd6b5385d13818340234d8e1f27bb9c65004b8d421dd"' "$WORK/out" \
+  || fail "docker:// polyglot: $(head -c 300 "$WORK/out")"
+export REGISTRY_AUTH_FILE="$WORK/auth.json"
+skopeo login -u admin -p sbom-test-pw --tls-verify=false "$REG" >/dev/null || fail "skopeo login"
+expect_exit 0 "$BIN" sbom --no-cache "$REG/stage/distroless:1" --platform linux/arm64 --tls-verify=false --format json
+grep -q '"arch": "arm64"' "$WORK/out" || fail "bare reference with auth file, arm64"
+unset REGISTRY_AUTH_FILE
+expect_exit 3 "$BIN" sbom --no-cache "docker://$REG/stage/polyglot:1" --tls-verify=false --creds admin:wrong
+grep -q "invalid username or password" "$WORK/err" || fail "wrong password: $(cat "$WORK/err")"
+expect_exit 3 "$BIN" sbom --no-cache "docker://$REG/stage/absent:1" --tls-verify=false --creds admin:sbom-test-pw
+echo "sbom: ${#images[@]} images x 4 formats; CycloneDX and SPDX valid; docker:// with token auth; exit codes as documented"
