@@ -22,26 +22,27 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
     response->headers.clear();  // a new response (after 100 Continue or a redirect)
     return size * count;
   }
-  auto colon = line.find(':');
-  if (colon != std::string_view::npos) {
-    std::string name(line.substr(0, colon));
-    std::transform(name.begin(), name.end(), name.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    std::string_view value = line.substr(colon + 1);
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
-      value.remove_prefix(1);
-    while (!value.empty() &&
-           (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
-      value.remove_suffix(1);
-    }
-    response->headers.emplace_back(std::move(name), std::string(value));
-  }
+  response->add_header_line(line);
   return size * count;
 }
 
 std::once_flag g_curl_init;
 
 }  // namespace
+
+void ClientResponse::add_header_line(std::string_view line) {
+  auto colon = line.find(':');
+  if (colon == std::string_view::npos) return;
+  std::string name(line.substr(0, colon));
+  std::transform(name.begin(), name.end(), name.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::string_view value = line.substr(colon + 1);
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
+    value.remove_suffix(1);
+  }
+  headers.emplace_back(std::move(name), std::string(value));
+}
 
 std::string_view ClientResponse::header(std::string_view name) const {
   for (const auto& [k, v] : headers) {

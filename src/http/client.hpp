@@ -27,6 +27,9 @@ struct ClientResponse {
 
   // The first header with this (case-insensitive) name, or empty.
   std::string_view header(std::string_view name) const;
+  // Adds one "Name: value" line of a response head (names lowercased, value trimmed); other
+  // lines are ignored.
+  void add_header_line(std::string_view line);
 };
 
 struct ClientOptions {

@@ -55,18 +55,7 @@ struct ResponseStream::State {
       if (!interim) s->headers_done = true;
       return size * count;
     }
-    auto colon = line.find(':');
-    if (colon != std::string_view::npos) {
-      std::string name(line.substr(0, colon));
-      std::transform(name.begin(), name.end(), name.begin(),
-                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-      std::string_view value = line.substr(colon + 1);
-      while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
-        value.remove_prefix(1);
-      while (!value.empty() && (value.back() == '\r' || value.back() == '\n'))
-        value.remove_suffix(1);
-      s->response.headers.emplace_back(std::move(name), std::string(value));
-    }
+    s->response.add_header_line(line);
     return size * count;
   }
 

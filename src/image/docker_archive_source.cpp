@@ -14,15 +14,6 @@ namespace {
 constexpr size_t kMaxJsonBytes = 8 * 1024 * 1024;
 constexpr uint64_t kMaxArchiveBytes = uint64_t{1} << 40;
 
-class EntryStream final : public ByteStream {
- public:
-  explicit EntryStream(EntryReader& reader) : reader_(reader) {}
-  Result<size_t> read(std::span<std::byte> buffer) override { return reader_.read(buffer); }
-
- private:
-  EntryReader& reader_;
-};
-
 std::optional<Digest> digest_from_member(std::string_view name) {
   if (!name.ends_with(".tar") || name.find('/') != std::string_view::npos) return std::nullopt;
   auto d = Digest::parse("sha256:" + std::string(name.substr(0, name.size() - 4)));

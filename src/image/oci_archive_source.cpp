@@ -14,15 +14,6 @@ namespace {
 constexpr size_t kMaxJsonBytes = 4 * 1024 * 1024;
 constexpr uint64_t kMaxArchiveBytes = uint64_t{1} << 40;
 
-class EntryStream final : public ByteStream {
- public:
-  explicit EntryStream(EntryReader& reader) : reader_(reader) {}
-  Result<size_t> read(std::span<std::byte> buffer) override { return reader_.read(buffer); }
-
- private:
-  EntryReader& reader_;
-};
-
 class OciArchiveSource final : public ImageSource {
  public:
   OciArchiveSource(std::filesystem::path file, std::string ref, SourceOptions options,

@@ -34,6 +34,16 @@ class EntryReader {
   Result<std::string> read_all(size_t limit);
 };
 
+// An entry's content as a ByteStream (a layer stored as a member of an archive).
+class EntryStream final : public ByteStream {
+ public:
+  explicit EntryStream(EntryReader& reader) : reader_(reader) {}
+  Result<size_t> read(std::span<std::byte> buffer) override { return reader_.read(buffer); }
+
+ private:
+  EntryReader& reader_;
+};
+
 // "a/./b//c" -> "a/b/c"; nullopt when the path climbs above the root ("../x", "a/../../x"),
 // unless `clamp_at_root`, which keeps ".." at the root there, as path resolution in a
 // container's root does.
