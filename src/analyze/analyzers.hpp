@@ -12,6 +12,7 @@ std::unique_ptr<Analyzer> make_os_release_analyzer();
 std::unique_ptr<Analyzer> make_dpkg_analyzer();
 std::unique_ptr<Analyzer> make_apk_analyzer();
 std::unique_ptr<Analyzer> make_npm_analyzer();
+std::unique_ptr<Analyzer> make_npm_lock_analyzer();
 std::unique_ptr<Analyzer> make_python_analyzer();
 std::unique_ptr<Analyzer> make_java_analyzer();
 std::unique_ptr<Analyzer> make_go_analyzer();

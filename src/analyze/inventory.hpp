@@ -23,14 +23,21 @@ struct Package {
   std::string arch;
   std::string purl;  // filled when the inventory is complete (needs the OS)
   std::string layer_diff_id;
-  std::string path;     // the file it was found in
-  std::string epoch;    // rpm only
-  std::string release;  // rpm only
+  std::string path;          // the file it was found in
+  std::string epoch;         // rpm only
+  std::string release;       // rpm only
+  std::string scope;         // lockfile entries: prod or dev
+  std::string install_path;  // lockfile entries: where it would be installed
 };
+
+// Findings of lockfiles, resolved against node_modules when layers are merged.
+inline constexpr const char* kNpmLockType = "npm-lock";
 
 struct Inventory {
   OsInfo os;
   std::vector<Package> packages;  // sorted by type, name, version, path
+  // Declared in a lockfile but not installed (e.g. dev dependencies): never in `packages`.
+  std::vector<Package> declared_only;
   std::vector<std::string> warnings;
 };
 

@@ -18,7 +18,11 @@ json package_json(const Package& p) {
           {"source_name", p.source_name},
           {"source_version", p.source_version},
           {"arch", p.arch},
-          {"path", p.path}};
+          {"path", p.path},
+          {"epoch", p.epoch},
+          {"release", p.release},
+          {"scope", p.scope},
+          {"install_path", p.install_path}};
 }
 
 Package package_from(const json& j) {
@@ -30,6 +34,10 @@ Package package_from(const json& j) {
   p.source_version = j.value("source_version", "");
   p.arch = j.value("arch", "");
   p.path = j.value("path", "");
+  p.epoch = j.value("epoch", "");
+  p.release = j.value("release", "");
+  p.scope = j.value("scope", "");
+  p.install_path = j.value("install_path", "");
   return p;
 }
 

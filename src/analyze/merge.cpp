@@ -83,8 +83,23 @@ Inventory merge_layers(const std::vector<const LayerFindings*>& layers,
       break;
     }
   }
+  std::set<std::string> installed_manifests;
+  for (const auto& [path, entry] : packages) {
+    for (const auto& p : entry.first) {
+      if (p.type == "npm") installed_manifests.insert(p.path);
+    }
+  }
   for (auto& [path, entry] : packages) {
     for (auto& p : entry.first) {
+      if (p.type == kNpmLockType) {
+        if (!installed_manifests.contains(p.install_path + "/package.json")) {
+          p.type = "npm";
+          p.layer_diff_id = entry.second < diff_ids.size() ? diff_ids[entry.second] : "";
+          p.purl = make_purl(p, inventory.os);
+          inventory.declared_only.push_back(p);
+        }
+        continue;
+      }
       size_t layer = entry.second;
       if (p.type == "deb") layer = first_seen[std::make_tuple(p.name, p.version, p.arch)];
       p.layer_diff_id = layer < diff_ids.size() ? diff_ids[layer] : "";

@@ -13,6 +13,7 @@ const std::vector<std::unique_ptr<Analyzer>>& analyzers() {
     v.push_back(make_apk_analyzer());
     v.push_back(make_rpm_analyzer());
     v.push_back(make_npm_analyzer());
+    v.push_back(make_npm_lock_analyzer());
     v.push_back(make_python_analyzer());
     v.push_back(make_java_analyzer());
     v.push_back(make_go_analyzer());

@@ -6,6 +6,36 @@
 #include "analyze/layer_cache.hpp"
 
 namespace portcullis::analyze {
+namespace {
+
+// Counts the bytes of a layer blob as they pass, for progress reports.
+class CountingStream final : public image::ByteStream {
+ public:
+  CountingStream(image::ByteStream& inner, uint64_t& total, const ScanOptions& options,
+                 int layers_done)
+      : inner_(inner), total_(total), options_(options), layers_done_(layers_done) {}
+  Result<size_t> read(std::span<std::byte> buffer) override {
+    auto n = inner_.read(buffer);
+    if (n && *n > 0) {
+      total_ += *n;
+      since_report_ += *n;
+      if (since_report_ >= (1 << 20) && options_.progress) {
+        since_report_ = 0;
+        options_.progress(total_, layers_done_);
+      }
+    }
+    return n;
+  }
+
+ private:
+  image::ByteStream& inner_;
+  uint64_t& total_;
+  const ScanOptions& options_;
+  int layers_done_;
+  uint64_t since_report_ = 0;
+};
+
+}  // namespace
 
 Result<ScanResult> scan_image(image::ImageSource& source, const ScanOptions& options) {
   std::optional<LayerCache> cache;
@@ -20,10 +50,13 @@ Result<ScanResult> scan_image(image::ImageSource& source, const ScanOptions& opt
     ++scan.layers_cached;
     return false;
   };
+  uint64_t bytes_read = 0;
   auto visit = [&](const image::LayerBlob& blob, image::ByteStream& stream) -> Status {
-    auto result = analyze_layer(stream, blob.expected, options.max_layer_bytes);
+    CountingStream counted(stream, bytes_read, options, scan.layers_read + scan.layers_cached);
+    auto result = analyze_layer(counted, blob.expected, options.max_layer_bytes);
     if (!result) return result.error().context("layer {}", blob.key);
     ++scan.layers_read;
+    if (options.progress) options.progress(bytes_read, scan.layers_read + scan.layers_cached);
     if (cache && blob.expected)
       (void)cache->put(*blob.expected, *result);  // a cache is best effort
     results.insert_or_assign(blob.key, std::move(*result));

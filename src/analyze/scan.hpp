@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 
 #include "analyze/analyzer.hpp"
@@ -13,6 +14,8 @@ namespace portcullis::analyze {
 struct ScanOptions {
   std::optional<std::filesystem::path> cache_dir;  // no cache when empty
   uint64_t max_layer_bytes = uint64_t{64} << 30;   // decompressed size limit per layer
+  // Called as layer bytes stream in (about every MiB) and after each layer.
+  std::function<void(uint64_t bytes_read, int layers_done)> progress;
 };
 
 struct LayerResult {

@@ -70,7 +70,19 @@ int sbom(const SbomFlags& f) {
   if (!source) return report(source.error());
   analyze::ScanOptions options;
   if (!f.no_cache) options.cache_dir = f.cache_dir.empty() ? default_cache_dir() : f.cache_dir;
+  // A progress line on stderr, only on a terminal and only once the work has taken a second.
+  auto started = std::chrono::steady_clock::now();
+  bool progress_shown = false;
+  if (isatty(STDERR_FILENO) != 0) {
+    options.progress = [&](uint64_t bytes, int layers) {
+      if (std::chrono::steady_clock::now() - started < std::chrono::seconds(1)) return;
+      progress_shown = true;
+      std::fprintf(stderr, "\r\033[Kreading layers: %d done, %.1f MiB read", layers,
+                   static_cast<double>(bytes) / (1 << 20));
+    };
+  }
   auto scan = analyze::scan_image(**source, options);
+  if (progress_shown) std::fprintf(stderr, "\r\033[K");
   if (!scan) return report(scan.error());
   const auto& img = scan->image;
   sbom::Subject subject{f.image, img.manifest_digest ? img.manifest_digest->str() : "",

@@ -22,6 +22,15 @@ std::string write_json(const analyze::Inventory& inventory, const Subject& subje
                         {"layer_diff_id", p.layer_diff_id},
                         {"path", p.path}});
   }
+  json declared = json::array();
+  for (const auto& p : inventory.declared_only) {
+    declared.push_back({{"type", p.type},
+                        {"name", p.name},
+                        {"version", p.version},
+                        {"scope", p.scope},
+                        {"declared_in", p.path},
+                        {"installed", false}});
+  }
   json doc = {{"image",
                {{"reference", subject.reference},
                 {"manifest_digest", subject.manifest_digest},
@@ -32,6 +41,7 @@ std::string write_json(const analyze::Inventory& inventory, const Subject& subje
                 {"version_id", inventory.os.version_id},
                 {"pretty_name", inventory.os.pretty_name}}},
               {"packages", packages},
+              {"declared_not_installed", declared},
               {"warnings", inventory.warnings}};
   return doc.dump(2) + "\n";
 }
@@ -52,6 +62,10 @@ std::string write_table(const analyze::Inventory& inventory, const Subject& subj
                        w_version, p.path);
   }
   out += fmt::format("{} packages\n", inventory.packages.size());
+  for (const auto& p : inventory.declared_only) {
+    out += fmt::format("declared in {} but not installed: {} {} ({})\n", p.path, p.name, p.version,
+                       p.scope);
+  }
   return out;
 }
 

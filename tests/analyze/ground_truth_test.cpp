@@ -139,3 +139,28 @@ TEST(Scan, UnknownPlatformListsWhatExists) {
 
 }  // namespace
 }  // namespace portcullis::analyze
+
+namespace portcullis::analyze {
+namespace {
+
+// node-app.lockfile.tsv: every declared package, and whether it is installed.
+TEST(Scan, LockfileDeclaredButNotInstalledMatchesGroundTruth) {
+  auto source = image::open_source("oci:" + shared("images/oci-layout") + ":node-app", {});
+  ASSERT_TRUE(source);
+  auto scan = scan_image(**source, ScanOptions{});
+  ASSERT_TRUE(scan) << scan.error().what();
+  std::set<std::string> got;
+  for (const auto& p : scan->inventory.declared_only) {
+    got.insert(p.name + "\t" + p.version + "\t" + p.scope + "\t" + p.path + "\tno\t-");
+  }
+  for (const auto& p : scan->inventory.packages) {
+    if (p.type == "npm" && (p.name == "lodash" || p.name == "minimist")) {
+      got.insert(p.name + "\t" + p.version + "\tprod\tapp/package-lock.json\tyes\t" + p.path);
+    }
+  }
+  EXPECT_EQ(got, expected_rows("node-app.lockfile.tsv"));
+  for (const auto& p : scan->inventory.packages) EXPECT_NE(p.name, "left-pad");
+}
+
+}  // namespace
+}  // namespace portcullis::analyze

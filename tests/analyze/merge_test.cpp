@@ -129,3 +129,23 @@ TEST(Layer, DigestMismatchIsReported) {
 
 }  // namespace
 }  // namespace portcullis::analyze
+
+namespace portcullis::analyze {
+namespace {
+
+TEST(Merge, LockfileV1NestedDeclaredOnly) {
+  std::string lock = R"({"lockfileVersion":1,"dependencies":{
+    "a":{"version":"1.0.0","dependencies":{"b":{"version":"2.0.0","dev":true}}},
+    "c":{"version":"3.0.0"}}})";
+  auto inv = merge({layer({{"srv/package-lock.json", lock},
+                           {"srv/node_modules/a/package.json", pkg("a", "1.0.0")},
+                           {"srv/node_modules/c/package.json", pkg("c", "3.0.0")}})});
+  ASSERT_EQ(inv.packages.size(), 2u);
+  ASSERT_EQ(inv.declared_only.size(), 1u);
+  EXPECT_EQ(inv.declared_only[0].name, "b");
+  EXPECT_EQ(inv.declared_only[0].scope, "dev");
+  EXPECT_EQ(inv.declared_only[0].install_path, "srv/node_modules/a/node_modules/b");
+}
+
+}  // namespace
+}  // namespace portcullis::analyze
