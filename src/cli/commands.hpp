@@ -20,6 +20,7 @@ void register_serve(CLI::App& app, Runner& run);
 void register_user(CLI::App& app, Runner& run);
 void register_gc(CLI::App& app, Runner& run);
 void register_sbom(CLI::App& app, Runner& run);
+void register_debug(CLI::App& app, Runner& run);
 
 // Prints "portcullis: <message>" to stderr and returns the exit code for the error's kind.
 int report(const Error& error);
