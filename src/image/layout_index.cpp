@@ -5,6 +5,22 @@
 
 namespace portcullis::image {
 
+namespace {
+
+// Every blob the resolver uses must hash to the digest that named it.
+Result<std::string> verified(const BlobFetcher& read_blob, const Digest& d, std::string_view what,
+                             const std::string& location) {
+  auto body = read_blob(d, what);
+  if (!body) return body.error();
+  if (digest_of(*body, d.algorithm()) != d) {
+    return make_error(ErrorCode::kCorrupt, "{}: {} {} does not match its digest", location, what,
+                      d.str());
+  }
+  return body;
+}
+
+}  // namespace
+
 Result<Image> resolve_layout_index(std::string_view index_json, const std::string& ref,
                                    const SourceOptions& options, const std::string& location,
                                    const BlobFetcher& read_blob) {
@@ -26,7 +42,7 @@ Result<Image> resolve_layout_index(std::string_view index_json, const std::strin
   Image image;
   image.reference = location;
   for (int depth = 0; depth < 8; ++depth) {
-    auto body = read_blob(chosen->digest, "manifest");
+    auto body = verified(read_blob, chosen->digest, "manifest", location);
     if (!body) return body.error();
     auto m = oci::parse_manifest(chosen->media_type, *body);
     if (!m) return m.error().context("{}: manifest {}", location, chosen->digest.str());
@@ -38,7 +54,7 @@ Result<Image> resolve_layout_index(std::string_view index_json, const std::strin
     }
     image.manifest_digest = chosen->digest;
     image.config_digest = m->config->digest;
-    auto config = read_blob(m->config->digest, "config");
+    auto config = verified(read_blob, m->config->digest, "config", location);
     if (!config) return config.error();
     image.config_json = std::move(*config);
     for (const auto& l : m->layers)

@@ -16,7 +16,7 @@ std::unique_ptr<ImageSource> make_oci_layout_source(std::filesystem::path dir, s
 std::unique_ptr<ImageSource> make_oci_archive_source(std::filesystem::path file, std::string ref,
                                                      SourceOptions options, std::string location);
 
-// Reads a blob by digest (verifying it), for resolve_layout_index; `what` names it in errors.
+// Reads a blob by digest for resolve_layout_index, which verifies it; `what` names it in errors.
 using BlobFetcher = std::function<Result<std::string>(const Digest&, std::string_view what)>;
 Result<Image> resolve_layout_index(std::string_view index_json, const std::string& ref,
                                    const SourceOptions& options, const std::string& location,

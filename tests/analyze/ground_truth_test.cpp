@@ -164,3 +164,28 @@ TEST(Scan, LockfileDeclaredButNotInstalledMatchesGroundTruth) {
 
 }  // namespace
 }  // namespace portcullis::analyze
+
+namespace portcullis::analyze {
+namespace {
+
+// The layout resolver verifies manifests itself, whichever source fetched them.
+TEST(Scan, TamperedManifestInALayoutIsNamed) {
+  testing::TempDir dir;
+  std::filesystem::copy(shared("images/oci-layout"), dir.path() / "layout",
+                        std::filesystem::copy_options::recursive);
+  auto manifest =
+      dir.path() /
+      "layout/blobs/sha256/27b06bdf644ab5fb17e2ebb073c440d5499330addde7ff86f2c7a8aaa4a5b18a";
+  std::filesystem::permissions(manifest, std::filesystem::perms::owner_write,
+                               std::filesystem::perm_options::add);
+  std::ofstream(manifest, std::ios::app) << ' ';
+  auto source = image::open_source("oci:" + (dir.path() / "layout").string() + ":debian-base", {});
+  ASSERT_TRUE(source);
+  auto scan = scan_image(**source, ScanOptions{});
+  ASSERT_FALSE(scan);
+  EXPECT_NE(scan.error().what().find("does not match its digest"), std::string::npos)
+      << scan.error().what();
+}
+
+}  // namespace
+}  // namespace portcullis::analyze
