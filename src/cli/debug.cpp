@@ -1,5 +1,6 @@
 // portcullis debug: developer tools. `debug vercmp SCHEME A B` prints -1, 0 or 1; with
-// `--pairs FILE` it compares every "A<TAB>B" line of FILE (for differential tests).
+// `--pairs FILE` it compares every "A<TAB>B" line of FILE (for differential tests), printing "x"
+// for a pair the scheme cannot order because a side is not one of its versions.
 #include <fstream>
 #include <iostream>
 
@@ -23,7 +24,13 @@ int vercmp(const VercmpFlags& f) {
     if (f.a.empty() || f.b.empty()) {
       return report(make_error(ErrorCode::kInvalidArgument, "give two versions, or --pairs FILE"));
     }
-    std::cout << vuln::compare(*scheme, f.a, f.b) << "\n";
+    auto r = vuln::compare(*scheme, f.a, f.b);
+    if (!r) {
+      const std::string& bad = vuln::is_valid(*scheme, f.a) ? f.b : f.a;
+      return report(make_error(ErrorCode::kInvalidArgument, "\"{}\" is not a {} version", bad,
+                               vuln::scheme_name(*scheme)));
+    }
+    std::cout << *r << "\n";
     return kExitOk;
   }
   std::ifstream in(f.pairs);
@@ -37,9 +44,13 @@ int vercmp(const VercmpFlags& f) {
       return report(
           make_error(ErrorCode::kInvalidArgument, "{}:{}: expected A<TAB>B", f.pairs, number));
     }
-    std::cout << vuln::compare(*scheme, std::string_view(line).substr(0, tab),
-                               std::string_view(line).substr(tab + 1))
-              << "\n";
+    auto r = vuln::compare(*scheme, std::string_view(line).substr(0, tab),
+                           std::string_view(line).substr(tab + 1));
+    if (r) {
+      std::cout << *r << "\n";
+    } else {
+      std::cout << "x\n";  // a side is not a version of the scheme
+    }
   }
   return kExitOk;
 }
@@ -51,7 +62,7 @@ void register_debug(CLI::App& app, Runner& run) {
   auto* cmd = app.add_subcommand("debug", "Developer tools");
   cmd->require_subcommand(1);
   auto* v = cmd->add_subcommand("vercmp", "Compare two versions: prints -1, 0 or 1");
-  v->add_option("scheme", f->scheme, "dpkg or rpm")->required();
+  v->add_option("scheme", f->scheme, "dpkg, rpm, apk, npm, pep440, maven, go or gem")->required();
   v->add_option("a", f->a, "First version");
   v->add_option("b", f->b, "Second version");
   v->add_option("--pairs", f->pairs, "Compare every A<TAB>B line of FILE, one result a line");

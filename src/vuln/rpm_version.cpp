@@ -99,15 +99,4 @@ int compare_rpm(std::string_view a, std::string_view b) {
   return rpmvercmp(x.release, y.release);
 }
 
-Result<Scheme> parse_scheme(std::string_view name) {
-  if (name == "dpkg" || name == "deb") return Scheme::kDpkg;
-  if (name == "rpm") return Scheme::kRpm;
-  return make_error(ErrorCode::kInvalidArgument, "version scheme \"{}\" is not one of dpkg, rpm",
-                    name);
-}
-
-int compare(Scheme scheme, std::string_view a, std::string_view b) {
-  return scheme == Scheme::kDpkg ? compare_dpkg(a, b) : compare_rpm(a, b);
-}
-
 }  // namespace portcullis::vuln
