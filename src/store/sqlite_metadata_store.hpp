@@ -7,9 +7,13 @@
 #include <vector>
 
 #include "store/metadata_store.hpp"
-#include "store/sqlite.hpp"
+#include "base/sqlite.hpp"
 
 namespace portcullis::store {
+
+using sqlite::Database;
+using sqlite::Statement;
+using sqlite::Transaction;
 
 class SqliteMetadataStore final : public MetadataStore {
  public:

@@ -14,7 +14,7 @@
 
 #include "base/result.hpp"
 
-namespace portcullis::store {
+namespace portcullis::sqlite {
 
 class Statement {
  public:
@@ -31,6 +31,7 @@ class Statement {
 
   Statement& bind(int index, std::string_view text);
   Statement& bind(int index, int64_t value);
+  Statement& bind(int index, double value);
   Statement& bind_null(int index);
 
   // Advances one row: true when a row is available, false when done.
@@ -52,6 +53,7 @@ class Statement {
 
   std::string text(int column) const;
   int64_t integer(int column) const;
+  double real(int column) const { return sqlite3_column_double(stmt_, column); }
   bool is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
 
  private:
@@ -65,6 +67,8 @@ class Database {
   // Opens (creating) a database in WAL mode with a busy timeout, FULL synchronous commits and
   // foreign keys on.
   static Result<std::unique_ptr<Database>> open(const std::filesystem::path& path);
+  // Opens an existing database file for reading only (nothing is written next to it).
+  static Result<std::unique_ptr<Database>> open_readonly(const std::filesystem::path& path);
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
@@ -100,4 +104,4 @@ class Transaction {
   Database* db_;
 };
 
-}  // namespace portcullis::store
+}  // namespace portcullis::sqlite

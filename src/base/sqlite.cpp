@@ -1,7 +1,7 @@
 // SQLite wrapper implementation.
-#include "store/sqlite.hpp"
+#include "base/sqlite.hpp"
 
-namespace portcullis::store {
+namespace portcullis::sqlite {
 
 Statement::~Statement() {
   if (stmt_ == nullptr) return;
@@ -20,6 +20,11 @@ Statement& Statement::bind(int index, std::string_view text) {
 
 Statement& Statement::bind(int index, int64_t value) {
   sqlite3_bind_int64(stmt_, index, value);
+  return *this;
+}
+
+Statement& Statement::bind(int index, double value) {
+  sqlite3_bind_double(stmt_, index, value);
   return *this;
 }
 
@@ -68,6 +73,21 @@ Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& pa
   auto status =
       db->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
   if (!status) return status.error().context("configuring {}", path.string());
+  return db;
+}
+
+Result<std::unique_ptr<Database>> Database::open_readonly(const std::filesystem::path& path) {
+  sqlite3* raw = nullptr;
+  // immutable=1: the file is never changed while open (DB updates replace it by rename), so
+  // SQLite needs no locks and no -wal/-shm files beside it.
+  std::string uri = "file:" + path.string() + "?immutable=1";
+  int rc = sqlite3_open_v2(uri.c_str(), &raw,
+                           SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nullptr);
+  std::unique_ptr<Database> db(new Database(raw));
+  if (rc != SQLITE_OK) {
+    return make_error(ErrorCode::kIo, "open {}: {}", path.string(),
+                      raw ? sqlite3_errmsg(raw) : "out of memory");
+  }
   return db;
 }
 
@@ -125,4 +145,4 @@ Status Transaction::commit() {
   return status;
 }
 
-}  // namespace portcullis::store
+}  // namespace portcullis::sqlite
