@@ -44,6 +44,10 @@ struct Inventory {
 // The version as people and matchers compare it: rpm's [EPOCH:]VERSION-RELEASE, else version.
 std::string full_version(const Package& package);
 
+// The package's identity within one document (CycloneDX bom-ref): purl and the file it was
+// found in, since the same purl can be installed at several paths.
+std::string bom_ref(const Package& package);
+
 // Canonical purl for a package (purl spec; qualifiers sorted).
 std::string make_purl(const Package& package, const OsInfo& os);
 

@@ -15,6 +15,8 @@ std::string full_version(const Package& p) {
   return v;
 }
 
+std::string bom_ref(const Package& p) { return p.purl + "#" + p.path; }
+
 std::string make_purl(const Package& p, const OsInfo& os) {
   std::map<std::string, std::string> qualifiers;
   std::string type = p.type;

@@ -76,6 +76,14 @@ Status fsync_directory(const std::filesystem::path& directory) {
   return Ok{};
 }
 
+Status fsync_file(const std::filesystem::path& file) {
+  int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return errno_error("open", file);
+  UniqueFd owned(fd);
+  if (::fsync(fd) != 0) return errno_error("fsync", file);
+  return Ok{};
+}
+
 Status write_file_atomic(const std::filesystem::path& path, std::string_view content, int mode) {
   std::random_device random;
   auto temp = path;

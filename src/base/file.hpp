@@ -56,6 +56,8 @@ Result<std::string> read_file(const std::filesystem::path& path);
 
 // Flushes a directory entry so a rename or create in it survives a crash.
 Status fsync_directory(const std::filesystem::path& directory);
+// Flushes a file's data, e.g. before renaming it into place.
+Status fsync_file(const std::filesystem::path& file);
 
 // Writes `content` to a temp file beside `path`, fsyncs it, renames it over `path` and fsyncs
 // the directory: readers see the old file or the new one, never a part.

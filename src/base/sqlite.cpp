@@ -76,6 +76,21 @@ Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& pa
   return db;
 }
 
+Result<std::unique_ptr<Database>> Database::open_for_bulk_load(const std::filesystem::path& path) {
+  sqlite3* raw = nullptr;
+  int rc =
+      sqlite3_open_v2(path.c_str(), &raw,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  std::unique_ptr<Database> db(new Database(raw));
+  if (rc != SQLITE_OK) {
+    return make_error(ErrorCode::kIo, "create {}: {}", path.string(),
+                      raw ? sqlite3_errmsg(raw) : "out of memory");
+  }
+  auto status = db->exec("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;");
+  if (!status) return status.error().context("configuring {}", path.string());
+  return db;
+}
+
 Result<std::unique_ptr<Database>> Database::open_readonly(const std::filesystem::path& path) {
   sqlite3* raw = nullptr;
   // immutable=1: the file is never changed while open (DB updates replace it by rename), so

@@ -67,6 +67,9 @@ class Database {
   // Opens (creating) a database in WAL mode with a busy timeout, FULL synchronous commits and
   // foreign keys on.
   static Result<std::unique_ptr<Database>> open(const std::filesystem::path& path);
+  // Creates a database for a one-shot bulk load into a temporary file that is renamed into place
+  // only when complete: no journal and no syncs (a crash leaves only the temporary file).
+  static Result<std::unique_ptr<Database>> open_for_bulk_load(const std::filesystem::path& path);
   // Opens an existing database file for reading only (nothing is written next to it).
   static Result<std::unique_ptr<Database>> open_readonly(const std::filesystem::path& path);
   ~Database();
@@ -79,6 +82,7 @@ class Database {
   Result<Statement> prepare_cached(std::string_view sql);
   Status exec(std::string_view sql);
   int64_t changes() const { return sqlite3_changes64(db_); }
+  int64_t last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
 
   Error error(std::string_view what) const;
 

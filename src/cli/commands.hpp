@@ -21,6 +21,10 @@ void register_user(CLI::App& app, Runner& run);
 void register_gc(CLI::App& app, Runner& run);
 void register_sbom(CLI::App& app, Runner& run);
 void register_debug(CLI::App& app, Runner& run);
+void register_scan(CLI::App& app, Runner& run);
+void register_db(CLI::App& app, Runner& run);
+// `db update`, under the `db` subcommand.
+void register_db_update(CLI::App& db, Runner& run);
 
 // Prints "portcullis: <message>" to stderr and returns the exit code for the error's kind.
 int report(const Error& error);

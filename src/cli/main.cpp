@@ -23,6 +23,8 @@ int main(int argc, char** argv) {
   register_user(app, run);
   register_gc(app, run);
   register_sbom(app, run);
+  register_scan(app, run);
+  register_db(app, run);
   register_debug(app, run);
   try {
     app.parse(argc, argv);

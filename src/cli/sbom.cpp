@@ -1,46 +1,18 @@
 // portcullis sbom: read an image, list every installed package, write an SBOM.
-#include <unistd.h>
-
-#include <chrono>
 #include <cstdio>
-#include <cstdlib>
 
-#include "analyze/scan.hpp"
-#include "base/file.hpp"
 #include "cli/commands.hpp"
-#include "image/image.hpp"
+#include "cli/image_input.hpp"
 #include "sbom/writers.hpp"
 
 namespace portcullis::cli {
 namespace {
 
 struct SbomFlags {
-  std::string image;
+  ImageInput input;
   std::string format = "table";
   std::string output;
-  std::string platform = "linux/amd64";
-  std::string cache_dir;
-  bool no_cache = false;
-  std::string creds;
-  bool tls_verify = true;
 };
-
-std::string default_cache_dir() {
-  if (const char* env = std::getenv("PORTCULLIS_CACHE_DIR"); env && *env) return env;
-  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
-    return std::string(xdg) + "/portcullis";
-  if (const char* home = std::getenv("HOME"); home && *home)
-    return std::string(home) + "/.cache/portcullis";
-  return ".portcullis-cache";
-}
-
-std::string now_rfc3339() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1,
-                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-}
 
 int sbom(const SbomFlags& f) {
   if (f.format != "table" && f.format != "json" && f.format != "cyclonedx-json" &&
@@ -49,58 +21,13 @@ int sbom(const SbomFlags& f) {
                              "--format {}: use table, json, cyclonedx-json or spdx-json",
                              f.format));
   }
-  std::string location = f.image;
-  bool has_transport = location.find("://") != std::string::npos || location.starts_with("oci:") ||
-                       location.starts_with("oci-archive:") ||
-                       location.starts_with("docker-archive:");
-  if (!has_transport) {
-    location = "docker://" + location;  // a bare reference means a registry
-  }
-  image::SourceOptions source_options{f.platform, {}};
-  source_options.registry.tls_verify = f.tls_verify;
-  if (!f.creds.empty()) {
-    auto colon = f.creds.find(':');
-    if (colon == std::string::npos) {
-      return report(make_error(ErrorCode::kInvalidArgument, "--creds must be USER:PASSWORD"));
-    }
-    source_options.registry.username = f.creds.substr(0, colon);
-    source_options.registry.password = f.creds.substr(colon + 1);
-  }
-  auto source = image::open_source(location, source_options);
-  if (!source) return report(source.error());
-  analyze::ScanOptions options;
-  if (!f.no_cache) options.cache_dir = f.cache_dir.empty() ? default_cache_dir() : f.cache_dir;
-  // A progress line on stderr, only on a terminal and only once the work has taken a second.
-  auto started = std::chrono::steady_clock::now();
-  bool progress_shown = false;
-  if (isatty(STDERR_FILENO) != 0) {
-    options.progress = [&](uint64_t bytes, int layers) {
-      if (std::chrono::steady_clock::now() - started < std::chrono::seconds(1)) return;
-      progress_shown = true;
-      std::fprintf(stderr, "\r\033[Kreading layers: %d done, %.1f MiB read", layers,
-                   static_cast<double>(bytes) / (1 << 20));
-    };
-  }
-  auto scan = analyze::scan_image(**source, options);
-  if (progress_shown) std::fprintf(stderr, "\r\033[K");
+  auto scan = read_image(f.input);
   if (!scan) return report(scan.error());
-  const auto& img = scan->image;
-  sbom::Subject subject{f.image, img.manifest_digest ? img.manifest_digest->str() : "",
-                        img.config_digest.str(),
-                        img.platform.os + "/" + img.platform.architecture +
-                            (img.platform.variant.empty() ? "" : "/" + img.platform.variant),
-                        now_rfc3339()};
-  auto document = sbom::write(f.format, scan->inventory, subject);
+  auto document = sbom::write(f.format, scan->inventory, subject_of(f.input, *scan));
   if (!document) return report(document.error());
   for (const auto& w : scan->inventory.warnings)
     std::fprintf(stderr, "portcullis: warning: %s\n", w.c_str());
-  if (f.output.empty() || f.output == "-") {
-    std::fwrite(document->data(), 1, document->size(), stdout);
-    return kExitOk;
-  }
-  auto written = write_file_atomic(f.output, *document, 0644);
-  if (!written) return report(written.error());
-  return kExitOk;
+  return write_output(f.output, *document);
 }
 
 }  // namespace
@@ -108,21 +35,10 @@ int sbom(const SbomFlags& f) {
 void register_sbom(CLI::App& app, Runner& run) {
   auto f = std::make_shared<SbomFlags>();
   auto* cmd = app.add_subcommand("sbom", "List every package installed in an image");
-  cmd->add_option("image", f->image,
-                  "oci:DIR[:REF], oci-archive:FILE[:REF], docker-archive:FILE, docker://REF or REF")
-      ->required();
+  add_image_input(cmd, f->input);
   cmd->add_option("--format", f->format,
                   "table, json, cyclonedx-json or spdx-json (default table)");
   cmd->add_option("--output,-o", f->output, "Write to FILE (atomically) instead of stdout");
-  cmd->add_option("--platform", f->platform,
-                  "os/arch[/variant] for image indexes (default linux/amd64)");
-  cmd->add_option("--cache-dir", f->cache_dir,
-                  "Layer analysis cache (default $XDG_CACHE_HOME/portcullis)");
-  cmd->add_flag("--no-cache", f->no_cache, "Neither read nor write the layer cache");
-  cmd->add_option("--creds", f->creds,
-                  "USER:PASSWORD for docker:// (default: ~/.docker/config.json)");
-  cmd->add_option("--tls-verify", f->tls_verify,
-                  "docker://: verify TLS (default true); false allows plain-HTTP test registries");
   cmd->callback([f, &run] { run = [f] { return sbom(*f); }; });
 }
 

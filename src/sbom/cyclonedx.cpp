@@ -7,7 +7,7 @@
 
 namespace portcullis::sbom {
 
-std::string write_cyclonedx(const analyze::Inventory& inventory, const Subject& subject) {
+nlohmann::json cyclonedx_document(const analyze::Inventory& inventory, const Subject& subject) {
   using nlohmann::json;
   json components = json::array();
   for (const auto& p : inventory.packages) {
@@ -19,7 +19,7 @@ std::string write_cyclonedx(const analyze::Inventory& inventory, const Subject& 
       properties.push_back({{"name", "portcullis:source:name"}, {"value", p.source_name}});
       properties.push_back({{"name", "portcullis:source:version"}, {"value", p.source_version}});
     }
-    components.push_back({{"bom-ref", p.purl + "#" + p.path},
+    components.push_back({{"bom-ref", analyze::bom_ref(p)},
                           {"type", "library"},
                           {"name", p.name},
                           {"version", analyze::full_version(p)},
@@ -64,7 +64,11 @@ std::string write_cyclonedx(const analyze::Inventory& inventory, const Subject& 
         {"component", image},
         {"properties", properties}}},
       {"components", components}};
-  return doc.dump(2) + "\n";
+  return doc;
+}
+
+std::string write_cyclonedx(const analyze::Inventory& inventory, const Subject& subject) {
+  return cyclonedx_document(inventory, subject).dump(2) + "\n";
 }
 
 }  // namespace portcullis::sbom

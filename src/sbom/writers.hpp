@@ -1,6 +1,7 @@
 // SBOM and report writers over an Inventory: CycloneDX 1.5 JSON, SPDX 2.3 JSON, JSON, table.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 
@@ -18,6 +19,8 @@ struct Subject {
   std::string timestamp;  // RFC 3339, UTC
 };
 
+// The CycloneDX document as JSON, for writers that add sections (vulnerabilities).
+nlohmann::json cyclonedx_document(const analyze::Inventory& inventory, const Subject& subject);
 std::string write_cyclonedx(const analyze::Inventory& inventory, const Subject& subject);
 std::string write_spdx(const analyze::Inventory& inventory, const Subject& subject);
 std::string write_json(const analyze::Inventory& inventory, const Subject& subject);

@@ -6,8 +6,8 @@
 #include <mutex>
 #include <vector>
 
-#include "store/metadata_store.hpp"
 #include "base/sqlite.hpp"
+#include "store/metadata_store.hpp"
 
 namespace portcullis::store {
 
