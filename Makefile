@@ -35,6 +35,8 @@ test: deps
 
 bench: build
 	bench/registry.sh
+	bench/sbom.sh
+	bench/vuln.sh
 
 fuzz: deps
 	cmake --preset fuzz >/dev/null
