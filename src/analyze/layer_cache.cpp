@@ -5,6 +5,7 @@
 
 #include "analyze/registry.hpp"
 #include "base/file.hpp"
+#include "base/json_text.hpp"
 
 namespace portcullis::analyze {
 namespace {
@@ -97,7 +98,7 @@ Status LayerCache::put(const Digest& layer, const LayerResult& r) const {
   if (ec)
     return make_error(ErrorCode::kIo, "create cache {}: {}", (dir_ / "layers").string(),
                       ec.message());
-  return write_file_atomic(path_for(layer), j.dump(), 0644);
+  return write_file_atomic(path_for(layer), to_json_text(j), 0644);
 }
 
 }  // namespace portcullis::analyze

@@ -11,6 +11,7 @@
 #include <set>
 
 #include "base/file.hpp"
+#include "base/json_text.hpp"
 #include "base/yaml_json.hpp"
 #include "cli/commands.hpp"
 #include "cli/db_path.hpp"
@@ -51,6 +52,12 @@ struct UpdateFlags {
   bool tls_verify = true;
 };
 
+std::string string_member(const nlohmann::json& object, const char* name) {
+  if (!object.is_object()) return {};
+  auto it = object.find(name);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 Result<std::vector<FeedSpec>> configured_feeds(const UpdateFlags& f) {
   std::vector<FeedSpec> out;
   for (const auto& arg : f.feeds) {
@@ -73,8 +80,8 @@ Result<std::vector<FeedSpec>> configured_feeds(const UpdateFlags& f) {
   }
   for (size_t i = 0; i < list->size(); ++i) {
     const auto& item = (*list)[i];
-    std::string name = item.is_object() ? item.value("name", "") : "";
-    std::string url = item.is_object() ? item.value("url", "") : "";
+    std::string name = string_member(item, "name");
+    std::string url = string_member(item, "url");
     if (name.empty() || url.empty()) {
       return make_error(ErrorCode::kInvalidArgument, "{}: feeds[{}]: `name` and `url` required",
                         f.config, i);
@@ -119,10 +126,10 @@ CachedFeed read_cached(const std::filesystem::path& cache, const std::string& na
   if (!text) return c;
   auto j = nlohmann::json::parse(*text, nullptr, false);
   if (!j.is_object()) return c;
-  c.url = j.value("url", "");
-  c.etag = j.value("etag", "");
-  c.last_modified = j.value("last_modified", "");
-  c.file = cache / j.value("file", "");
+  c.url = string_member(j, "url");
+  c.etag = string_member(j, "etag");
+  c.last_modified = string_member(j, "last_modified");
+  c.file = cache / string_member(j, "file");
   std::error_code ec;
   if (!std::filesystem::is_regular_file(c.file, ec)) c = {};
   return c;
@@ -205,7 +212,7 @@ Status keep_copy(const Fetched& f, const std::filesystem::path& cache,
                          {"etag", f.source.etag},
                          {"last_modified", f.source.last_modified},
                          {"file", f.staged_dir + "/" + f.source.path.filename().string()}};
-  return write_file_atomic(cache / (f.staged_dir + ".meta.json"), meta.dump(2) + "\n");
+  return write_file_atomic(cache / (f.staged_dir + ".meta.json"), to_json_text(meta, 2) + "\n");
 }
 
 int update(const UpdateFlags& f) {

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "base/json_text.hpp"
 #include "cli/commands.hpp"
 #include "cli/db_path.hpp"
 #include "cli/image_input.hpp"
@@ -64,9 +65,9 @@ int scan(const ScanFlags& f) {
   if (f.format == "cyclonedx-json") {
     auto doc = sbom::cyclonedx_document(image->inventory, subject_of(f.input, *image));
     doc["vulnerabilities"] = vuln::cyclonedx_vulnerabilities(matched->findings);
-    document = doc.dump(2) + "\n";
+    document = to_json_text(doc, 2) + "\n";
   } else if (f.format == "json") {
-    document = vuln::findings_json(matched->findings, (*db)->metadata()).dump(2) + "\n";
+    document = to_json_text(vuln::findings_json(matched->findings, (*db)->metadata()), 2) + "\n";
   } else {
     document = vuln::findings_table(matched->findings);
   }

@@ -5,6 +5,7 @@
 
 #include "base/digest.hpp"
 #include "base/encoding.hpp"
+#include "base/json_text.hpp"
 #include "base/log.hpp"
 #include "registry/errors.hpp"
 #include "registry/passwords.hpp"
@@ -175,7 +176,7 @@ http::Response Authenticator::issue_token(const http::Request& request) {
                          {"expires_in", options_.token_ttl.count()},
                          {"issued_at", rfc3339(claims.issued_at)}};
   http::Response res;
-  res.body = body.dump();
+  res.body = to_json_text(body);
   res.set("Content-Type", "application/json");
   res.set("Cache-Control", "no-store");
   return res;

@@ -3,6 +3,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/json_text.hpp"
+
 namespace portcullis::registry {
 
 std::string_view error_code_name(RegistryError error) {
@@ -83,7 +85,7 @@ http::Response error_response(RegistryError error, std::string_view message,
   }
   http::Response res;
   res.status = error_status(error);
-  res.body = nlohmann::json{{"errors", nlohmann::json::array({entry})}}.dump();
+  res.body = to_json_text(nlohmann::json{{"errors", nlohmann::json::array({entry})}});
   res.set("Content-Type", "application/json");
   return res;
 }

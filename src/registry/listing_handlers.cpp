@@ -3,6 +3,7 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "base/json_text.hpp"
 #include "oci/media_types.hpp"
 #include "registry/errors.hpp"
 #include "registry/registry.hpp"
@@ -28,7 +29,7 @@ std::optional<int64_t> parse_page_size(const http::Request& request, bool& inval
 
 http::Response json_response(const nlohmann::json& body) {
   http::Response res;
-  res.body = body.dump();
+  res.body = to_json_text(body);
   res.set("Content-Type", "application/json");
   return res;
 }
@@ -115,7 +116,7 @@ http::Response Registry::list_referrers(Call& call) {
   nlohmann::json body = {
       {"schemaVersion", 2}, {"mediaType", oci::kOciIndex}, {"manifests", manifests}};
   http::Response res;
-  res.body = body.dump();
+  res.body = to_json_text(body);
   res.set("Content-Type", std::string(oci::kOciIndex));
   if (filter) res.set("OCI-Filters-Applied", "artifactType");
   return res;

@@ -3,6 +3,7 @@
 // subject for the referrers API.
 #include <nlohmann/json.hpp>
 
+#include "base/json_text.hpp"
 #include "oci/manifest.hpp"
 #include "oci/media_types.hpp"
 #include "oci/names.hpp"
@@ -119,7 +120,7 @@ http::Response Registry::put_manifest(Call& call) {
   record.artifact_type = manifest->effective_artifact_type();
   if (manifest->subject) record.subject = manifest->subject->digest.str();
   if (!manifest->annotations.empty())
-    record.annotations_json = nlohmann::json(manifest->annotations).dump();
+    record.annotations_json = to_json_text(nlohmann::json(manifest->annotations));
   auto stored = metadata_.put_manifest(call.route.name, record, references, tag);
   if (!stored) {
     if (stored.error().code() == ErrorCode::kNotFound) {

@@ -7,6 +7,7 @@
 
 #include "base/encoding.hpp"
 #include "base/file.hpp"
+#include "base/json_text.hpp"
 #include "registry/passwords.hpp"
 
 namespace portcullis::registry {
@@ -68,7 +69,8 @@ std::string TokenSigner::issue(const TokenClaims& claims) const {
                          {"aud", claims.audience},      {"iat", claims.issued_at},
                          {"nbf", claims.issued_at - 1}, {"exp", claims.expires_at},
                          {"jti", random_secret(12)},    {"access", access}};
-  std::string signing_input = base64url_encode(header.dump()) + "." + base64url_encode(body.dump());
+  std::string signing_input =
+      base64url_encode(to_json_text(header)) + "." + base64url_encode(to_json_text(body));
   return signing_input + "." + base64url_encode(hmac_sha256(key_, signing_input));
 }
 

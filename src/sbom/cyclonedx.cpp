@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/digest.hpp"
+#include "base/json_text.hpp"
 #include "sbom/writers.hpp"
 
 namespace portcullis::sbom {
@@ -68,7 +69,7 @@ nlohmann::json cyclonedx_document(const analyze::Inventory& inventory, const Sub
 }
 
 std::string write_cyclonedx(const analyze::Inventory& inventory, const Subject& subject) {
-  return cyclonedx_document(inventory, subject).dump(2) + "\n";
+  return to_json_text(cyclonedx_document(inventory, subject), 2) + "\n";
 }
 
 }  // namespace portcullis::sbom

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "base/json_text.hpp"
 #include "sbom/writers.hpp"
 
 namespace portcullis::sbom {
@@ -43,7 +44,7 @@ std::string write_json(const analyze::Inventory& inventory, const Subject& subje
               {"packages", packages},
               {"declared_not_installed", declared},
               {"warnings", inventory.warnings}};
-  return doc.dump(2) + "\n";
+  return to_json_text(doc, 2) + "\n";
 }
 
 std::string write_table(const analyze::Inventory& inventory, const Subject& subject) {

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/digest.hpp"
+#include "base/json_text.hpp"
 #include "sbom/writers.hpp"
 
 namespace portcullis::sbom {
@@ -61,7 +62,7 @@ std::string write_spdx(const analyze::Inventory& inventory, const Subject& subje
        {{"created", subject.timestamp}, {"creators", json::array({"Tool: portcullis-0.1.0"})}}},
       {"packages", packages},
       {"relationships", relationships}};
-  return doc.dump(2) + "\n";
+  return to_json_text(doc, 2) + "\n";
 }
 
 }  // namespace portcullis::sbom

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/file.hpp"
+#include "base/json_text.hpp"
 #include "vuln/feed.hpp"
 
 namespace portcullis::vuln {
@@ -52,7 +53,7 @@ std::string encode_ranges(const std::vector<Range>& ranges) {
     }
     out.push_back(std::move(events));
   }
-  return out.dump();
+  return to_json_text(out);
 }
 
 std::vector<Range> decode_ranges(std::string_view text) {
@@ -74,7 +75,9 @@ std::vector<Range> decode_ranges(std::string_view text) {
   return out;
 }
 
-std::string join(const std::vector<std::string>& items) { return nlohmann::json(items).dump(); }
+std::string join(const std::vector<std::string>& items) {
+  return to_json_text(nlohmann::json(items));
+}
 
 std::vector<std::string> split(std::string_view json_list) {
   auto j = nlohmann::json::parse(json_list, nullptr, false);

@@ -2,6 +2,7 @@
 // AlmaLinux and others. Withdrawn records (the `withdrawn` field, or a summary starting
 // "Withdrawn:"/"WITHDRAWN:" as GHSA and Go mark them) are counted and left out. GIT ranges are
 // about commits and are skipped.
+#include "base/json_text.hpp"
 #include "vuln/cvss.hpp"
 #include "vuln/feed.hpp"
 #include "vuln/json_fields.hpp"
@@ -54,7 +55,8 @@ Result<Range> parse_range(const nlohmann::json& range, std::string_view where) {
       }
     }
     if (!known) {
-      return make_error(ErrorCode::kInvalidArgument, "{}: unknown range event {}", where, e.dump());
+      return make_error(ErrorCode::kInvalidArgument, "{}: unknown range event {}", where,
+                        to_json_text(e));
     }
   }
   return out;

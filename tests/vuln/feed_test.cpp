@@ -88,6 +88,19 @@ TEST(OsvFeed, HostileDocumentsGetErrorsNamingFileAndField) {
   EXPECT_FALSE(feed->import(doc, "f.json", sink));
 }
 
+TEST(OsvFeed, InvalidUtf8IsAnErrorNotACrash) {
+  // Found by fuzz_feed: a YAML document whose event name is not UTF-8.
+  auto doc = parse_yaml_as_json(
+      "id: X\nmodified: m\naffected:\n- package: {ecosystem: npm, name: a}\n"
+      "  ranges:\n  - type: SEMVER\n    events:\n    - \"\xF5\": '1'\n",
+      "bad.yaml");
+  ASSERT_TRUE(doc) << doc.error().what();
+  Collect sink;
+  auto s = make_osv_feed()->import(*doc, "bad.yaml", sink);
+  ASSERT_FALSE(s);
+  EXPECT_NE(s.error().message().find("unknown range event"), std::string::npos);
+}
+
 TEST(DebianTrackerFeed, ResolvedOpenAndNotAffected) {
   Collect sink;
   auto summary = import_path(kData + "/tracker-sample.json", sink);
