@@ -22,6 +22,9 @@ struct LayerFindings {
   std::set<std::string> whiteouts;  // paths this layer deletes from the layers below
   std::set<std::string> opaque_dirs;            // directories whose lower content this layer hides
   std::map<std::string, std::string> symlinks;  // path -> target as written
+  std::map<std::string, std::vector<Secret>> secrets;  // file path -> secrets in it
+  // Regular files with an execute, setuid or setgid bit: path -> mode (permission bits).
+  std::map<std::string, uint32_t> executables;
   std::vector<std::string> warnings;
 };
 
@@ -38,6 +41,10 @@ class Analyzer {
   virtual int version() const = 0;
   virtual bool wants(std::string_view path) const = 0;
   virtual size_t max_file_size() const { return 64 * 1024 * 1024; }
+  // An analyzer that wants nearly every file (the secrets scanner): its files are not kept for
+  // later hard links (a layer is never held in memory), and a file over its size limit is
+  // skipped without a warning.
+  virtual bool scans_everything() const { return false; }
   virtual Status analyze(const FileInput& file, LayerFindings& out) const = 0;
 
   // Analyzers of executables (Go binaries) see every executable regular file as a stream, so a

@@ -17,6 +17,7 @@ std::unique_ptr<Analyzer> make_python_analyzer();
 std::unique_ptr<Analyzer> make_java_analyzer();
 std::unique_ptr<Analyzer> make_go_analyzer();
 std::unique_ptr<Analyzer> make_rpm_analyzer();
+std::unique_ptr<Analyzer> make_secret_files_analyzer();
 
 // Exposed for tests: parsers over one file's content.
 std::vector<Package> parse_dpkg_status(std::string_view content, bool require_installed);

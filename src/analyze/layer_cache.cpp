@@ -72,6 +72,15 @@ std::optional<LayerResult> LayerCache::get(const Digest& layer) const {
     for (const auto& [path, target] : j.at("symlinks").items())
       f.symlinks[path] = target.get<std::string>();
     for (const auto& w : j.at("warnings")) f.warnings.push_back(w.get<std::string>());
+    for (const auto& [path, list] : j.at("secrets").items()) {
+      for (const auto& s : list) {
+        f.secrets[path].push_back(Secret{s.at("rule").get<std::string>(), "file", path,
+                                         s.at("line").get<int>(), "", true, "",
+                                         s.at("masked").get<std::string>()});
+      }
+    }
+    for (const auto& [path, mode] : j.at("executables").items())
+      f.executables[path] = mode.get<uint32_t>();
     return r;
   } catch (const json::exception&) {
     return std::nullopt;  // a damaged entry is a miss, never an error
@@ -89,10 +98,19 @@ Status LayerCache::put(const Digest& layer, const LayerResult& r) const {
   json os = json::object();
   for (const auto& [path, o] : f.os)
     os[path] = {{"id", o.id}, {"version_id", o.version_id}, {"pretty_name", o.pretty_name}};
+  json secrets = json::object();
+  for (const auto& [path, list] : f.secrets) {
+    json arr = json::array();
+    for (const auto& s : list) {
+      arr.push_back({{"rule", s.rule}, {"line", s.line}, {"masked", s.masked}});
+    }
+    secrets[path] = arr;
+  }
   json j = {
-      {"diff_id", r.diff_id.str()}, {"packages", packages},     {"os", os},
-      {"touched", f.touched},       {"whiteouts", f.whiteouts}, {"opaque_dirs", f.opaque_dirs},
-      {"symlinks", f.symlinks},     {"warnings", f.warnings}};
+      {"diff_id", r.diff_id.str()},  {"packages", packages},     {"os", os},
+      {"touched", f.touched},        {"whiteouts", f.whiteouts}, {"opaque_dirs", f.opaque_dirs},
+      {"symlinks", f.symlinks},      {"warnings", f.warnings},   {"secrets", secrets},
+      {"executables", f.executables}};
   std::error_code ec;
   std::filesystem::create_directories(dir_ / "layers", ec);
   if (ec)

@@ -17,6 +17,7 @@ const std::vector<std::unique_ptr<Analyzer>>& analyzers() {
     v.push_back(make_python_analyzer());
     v.push_back(make_java_analyzer());
     v.push_back(make_go_analyzer());
+    v.push_back(make_secret_files_analyzer());
     return v;
   }();
   return kAnalyzers;

@@ -82,6 +82,10 @@ Result<ScanResult> scan_image(image::ImageSource& source, const ScanOptions& opt
     diff_ids.push_back(layer.diff_id.str());
   }
   scan.inventory = merge_layers(layers, diff_ids);
+  std::vector<Secret> config_secrets;
+  scan.inventory.config = read_config_facts(image->config_json, config_secrets);
+  scan.inventory.secrets.insert(scan.inventory.secrets.begin(), config_secrets.begin(),
+                                config_secrets.end());
   scan.image = std::move(*image);
   return scan;
 }

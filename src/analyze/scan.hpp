@@ -32,6 +32,10 @@ Result<LayerResult> analyze_layer(image::ByteStream& blob, const std::optional<D
 Inventory merge_layers(const std::vector<const LayerFindings*>& layers,
                        const std::vector<std::string>& diff_ids);
 
+// The config's user, env, labels, history and creation time; secrets in them are appended to
+// `secrets` (location env, label or history).
+ImageConfigFacts read_config_facts(std::string_view config_json, std::vector<Secret>& secrets);
+
 struct ScanResult {
   image::Image image;
   Inventory inventory;

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "analyze/scan.hpp"
+#include "analyze/secrets.hpp"
 #include "base/file.hpp"
 #include "support/temp_dir.hpp"
 
@@ -185,6 +186,67 @@ TEST(Scan, TamperedManifestInALayoutIsNamed) {
   ASSERT_FALSE(scan);
   EXPECT_NE(scan.error().what().find("does not match its digest"), std::string::npos)
       << scan.error().what();
+}
+
+}  // namespace
+}  // namespace portcullis::analyze
+
+namespace portcullis::analyze {
+namespace {
+
+// node-app.secrets.tsv: every planted secret — config Env, Labels and history, and the .env file
+// that a later layer deleted (reported with its layer, not in the final filesystem) — and no
+// other; values compared masked, since only masked values are ever kept.
+void expect_secrets_match(const std::string& location) {
+  auto source = image::open_source(location, {});
+  ASSERT_TRUE(source);
+  auto scan = scan_image(**source, ScanOptions{});
+  ASSERT_TRUE(scan) << scan.error().what();
+  std::set<std::string> got;
+  for (const auto& s : scan->inventory.secrets) {
+    bool file = s.location == "file";
+    got.insert(s.rule + "\t" + s.location + "\t" + s.path + "\t" +
+               (file ? std::to_string(s.line) : "-") + "\t" + dash(s.layer_diff_id) + "\t" +
+               (file ? (s.in_final_fs ? "yes" : "no") : "-") + "\t" + s.masked);
+    if (file && !s.in_final_fs) {
+      EXPECT_FALSE(s.removed_by_layer.empty());
+    }
+  }
+  std::set<std::string> want;
+  for (const auto& row : expected_rows("node-app.secrets.tsv")) {
+    auto tab = row.rfind('\t');
+    want.insert(row.substr(0, tab + 1) + mask_secret(row.substr(tab + 1)));
+  }
+  EXPECT_EQ(got, want);
+}
+
+TEST(Scan, SecretsOfNodeAppMatchGroundTruth) {
+  expect_secrets_match("oci:" + shared("images/oci-layout") + ":node-app");
+  expect_secrets_match("docker-archive:" + shared("images/node-app.docker-archive.tar.gz"));
+}
+
+TEST(Scan, SetuidFilesOfDebianBaseMatchGroundTruth) {
+  auto source = image::open_source("oci:" + shared("images/oci-layout") + ":debian-base", {});
+  ASSERT_TRUE(source);
+  auto scan = scan_image(**source, ScanOptions{});
+  ASSERT_TRUE(scan) << scan.error().what();
+  std::set<std::string> got;
+  for (const auto& f : scan->inventory.special_files) {
+    got.insert(f.path + "\t" + fmt::format("0{:o}", f.mode) + "\t" + f.layer_diff_id);
+  }
+  std::set<std::string> want;
+  for (const auto& row : expected_rows("debian-base.setuid.tsv")) {
+    std::istringstream cols(row);
+    std::string path, mode, uid, gid, kind, package, layer;
+    cols >> path >> mode >> uid >> gid >> kind >> package >> layer;
+    want.insert(path + "\t" + mode + "\t" + layer);
+  }
+  EXPECT_EQ(got, want);
+  EXPECT_TRUE(scan->inventory.secrets.empty());
+  std::set<std::string> managers(scan->inventory.package_managers.begin(),
+                                 scan->inventory.package_managers.end());
+  EXPECT_TRUE(managers.contains("usr/bin/apt-get"));
+  EXPECT_TRUE(managers.contains("usr/bin/dpkg"));
 }
 
 }  // namespace
