@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   register_sbom(app, run);
   register_scan(app, run);
   register_db(app, run);
+  register_policy(app, run);
   register_debug(app, run);
   try {
     app.parse(argc, argv);

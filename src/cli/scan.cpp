@@ -1,12 +1,18 @@
-// portcullis scan: the SBOM of an image matched against the vulnerability DB. (The policy gate
-// and its exit codes, SARIF and JUnit come with the CI-gate issue; this writes the findings.)
+// portcullis scan: the CI gate. Reads the image, matches its packages against the vulnerability
+// DB, evaluates the policy (rules over findings, secrets, config, files) and writes a report;
+// exits 0 passed, 1 a stop rule failed, 2 usage or invalid input, 3 processing error.
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdio>
 
+#include "base/file.hpp"
 #include "base/json_text.hpp"
 #include "cli/commands.hpp"
 #include "cli/db_path.hpp"
 #include "cli/image_input.hpp"
+#include "policy/evaluate.hpp"
+#include "policy/report.hpp"
 #include "sbom/writers.hpp"
 #include "vuln/database.hpp"
 #include "vuln/matcher.hpp"
@@ -18,75 +24,152 @@ namespace {
 struct ScanFlags {
   ImageInput input;
   std::string db;
+  std::vector<std::string> policies;
   std::string format = "table";
   std::string output;
+  std::string severity;
+  bool ignore_unfixed = false;
+  std::string ignorefile;
+  std::vector<std::string> vex;
   int db_max_age_days = 7;
 };
 
-// Days since an RFC 3339 timestamp; -1 when it cannot be read.
-int age_in_days(const std::string& rfc3339) {
-  std::tm tm{};
-  if (strptime(rfc3339.c_str(), "%Y-%m-%dT%H:%M:%S", &tm) == nullptr) return -1;
-  std::time_t then = timegm(&tm);
-  return static_cast<int>((std::time(nullptr) - then) / 86400);
+int processing_error(const Error& e) {
+  std::fprintf(stderr, "portcullis: %s\n", e.what().c_str());
+  return kExitProcessing;
+}
+
+// Everything from the command line that can be invalid, checked before any work is done.
+Result<policy::EvaluationInput> read_inputs(const ScanFlags& f, policy::Policy& combined) {
+  policy::EvaluationInput in;
+  std::vector<policy::Policy> policies;
+  for (const auto& path : f.policies) {
+    auto p = policy::load_policy(path);
+    if (!p) return p.error();
+    policies.push_back(std::move(*p));
+  }
+  if (policies.empty()) policies.push_back(policy::default_policy());
+  auto c = policy::combine(policies);
+  if (!c) return c.error();
+  combined = std::move(*c);
+  if (!f.severity.empty()) {
+    in.minimum_severity = policy::parse_severity(f.severity);
+    if (!in.minimum_severity) {
+      return make_error(ErrorCode::kInvalidArgument,
+                        "--severity {}: use UNKNOWN, NEGLIGIBLE, LOW, MEDIUM, HIGH or CRITICAL",
+                        f.severity);
+    }
+  }
+  in.ignore_unfixed = f.ignore_unfixed;
+  for (const auto& path : f.vex) {
+    auto text = read_file(path);
+    if (!text) return make_error(ErrorCode::kInvalidArgument, "{}", text.error().what());
+    auto statements = policy::parse_openvex(*text, path);
+    if (!statements) return statements.error();
+    in.vex.insert(in.vex.end(), statements->begin(), statements->end());
+  }
+  if (!f.ignorefile.empty()) {
+    auto text = read_file(f.ignorefile);
+    if (!text) return make_error(ErrorCode::kInvalidArgument, "{}", text.error().what());
+    auto entries = policy::parse_ignore_file(*text, f.ignorefile);
+    if (!entries) return entries.error();
+    in.ignores = std::move(*entries);
+  }
+  return in;
+}
+
+nlohmann::json cyclonedx(const ScanFlags& f, const analyze::ScanResult& image,
+                         const policy::Verdict& verdict) {
+  auto doc = sbom::cyclonedx_document(image.inventory, subject_of(f.input, image));
+  auto vulns = vuln::cyclonedx_vulnerabilities(verdict.findings);
+  std::vector<vuln::Finding> suppressed;
+  for (const auto& s : verdict.suppressed) suppressed.push_back(s.finding);
+  auto extra = vuln::cyclonedx_vulnerabilities(suppressed);
+  for (auto& v : extra) {
+    for (const auto& s : verdict.suppressed) {
+      if (s.finding.id == v["id"])
+        v["analysis"] = {{"state", "not_affected"}, {"detail", s.reason}};
+    }
+    vulns.push_back(std::move(v));
+  }
+  doc["vulnerabilities"] = vulns;
+  return doc;
 }
 
 int scan(const ScanFlags& f) {
-  if (f.format != "table" && f.format != "json" && f.format != "cyclonedx-json") {
+  static const std::vector<std::string> kFormats = {"table", "json", "sarif", "cyclonedx-json",
+                                                    "junit"};
+  if (std::find(kFormats.begin(), kFormats.end(), f.format) == kFormats.end()) {
     return report(make_error(ErrorCode::kInvalidArgument,
-                             "--format {}: use table, json or cyclonedx-json", f.format));
+                             "--format {}: use table, json, sarif, cyclonedx-json or junit",
+                             f.format));
   }
+  policy::Policy pol;
+  auto inputs = read_inputs(f, pol);
+  if (!inputs) return report(inputs.error());
+  auto in = std::move(*inputs);
+
   auto path = resolve_db_path(f.db);
   auto db = vuln::Database::open(path);
-  if (!db) {
-    // A missing or unreadable DB is a processing error (3), not a usage error.
-    std::fprintf(stderr, "portcullis: %s\n", db.error().what().c_str());
-    return kExitProcessing;
-  }
-  int age = age_in_days((*db)->metadata().built_at);
-  if (age > f.db_max_age_days) {
-    std::fprintf(stderr,
-                 "portcullis: warning: the vulnerability DB %s was built %d days ago (more than "
-                 "%d): run `portcullis db update`\n",
-                 path.c_str(), age, f.db_max_age_days);
-  }
+  if (!db) return processing_error(db.error());
+  in.db = (*db)->metadata();
   auto image = read_image(f.input);
   if (!image) return report(image.error());
   auto matched = vuln::match(image->inventory, **db);
-  if (!matched) {
-    std::fprintf(stderr, "portcullis: %s\n", matched.error().what().c_str());
-    return kExitProcessing;
-  }
+  if (!matched) return processing_error(matched.error());
   for (const auto& w : image->inventory.warnings)
     std::fprintf(stderr, "portcullis: warning: %s\n", w.c_str());
   for (const auto& w : matched->warnings)
     std::fprintf(stderr, "portcullis: warning: %s\n", w.c_str());
+
+  in.findings = matched->findings;
+  in.inventory = image->inventory;
+  auto verdict = policy::evaluate(pol, in);
+
   std::string document;
   if (f.format == "cyclonedx-json") {
-    auto doc = sbom::cyclonedx_document(image->inventory, subject_of(f.input, *image));
-    doc["vulnerabilities"] = vuln::cyclonedx_vulnerabilities(matched->findings);
-    document = to_json_text(doc, 2) + "\n";
+    document = to_json_text(cyclonedx(f, *image, verdict), 2) + "\n";
   } else if (f.format == "json") {
-    document = to_json_text(vuln::findings_json(matched->findings, (*db)->metadata()), 2) + "\n";
+    document = to_json_text(policy::verdict_json(verdict, image->inventory, in.db), 2) + "\n";
+  } else if (f.format == "sarif") {
+    document = policy::verdict_sarif(verdict, image->inventory, f.input.image);
+  } else if (f.format == "junit") {
+    document = policy::verdict_junit(verdict, f.input.image);
   } else {
-    document = vuln::findings_table(matched->findings);
+    bool to_terminal = (f.output.empty() || f.output == "-") && isatty(STDOUT_FILENO) != 0;
+    document = policy::verdict_table(verdict, to_terminal);
   }
-  return write_output(f.output, document);
+  if (int rc = write_output(f.output, document); rc != kExitOk) return rc;
+  if (f.format != "table") {
+    // The verdict in one line on stderr, whatever the report format.
+    std::fprintf(stderr, "portcullis: policy %s: %s\n", verdict.policy.c_str(),
+                 verdict.passed ? "passed" : "FAILED");
+  }
+  return verdict.passed ? kExitOk : kExitPolicyFailed;
 }
 
 }  // namespace
 
 void register_scan(CLI::App& app, Runner& run) {
   auto f = std::make_shared<ScanFlags>();
-  auto* cmd = app.add_subcommand("scan", "Find the known vulnerabilities of an image's packages");
+  auto* cmd = app.add_subcommand(
+      "scan", "Scan an image against a policy: exit 0 passed, 1 failed, 2 invalid input, 3 error");
   add_image_input(cmd, f->input);
   cmd->add_option("--db", f->db,
                   "Vulnerability DB file (default $PORTCULLIS_DB, else "
                   "$XDG_CACHE_HOME/portcullis/vuln.db)");
-  cmd->add_option("--format", f->format, "table, json or cyclonedx-json (default table)");
+  cmd->add_option("--policy", f->policies, "Policy YAML (repeatable; default: the built-in one)");
+  cmd->add_option("--format", f->format,
+                  "table, json, sarif, cyclonedx-json or junit (default table)");
   cmd->add_option("--output,-o", f->output, "Write to FILE (atomically) instead of stdout");
-  cmd->add_option("--db-max-age", f->db_max_age_days,
-                  "Warn when the DB was built more than DAYS ago (default 7)");
+  cmd->add_option("--severity", f->severity,
+                  "Only consider vulnerabilities at or above LEVEL (LOW, MEDIUM, HIGH, CRITICAL)");
+  cmd->add_flag("--ignore-unfixed", f->ignore_unfixed,
+                "Do not consider vulnerabilities without a fix");
+  cmd->add_option(
+      "--ignorefile", f->ignorefile,
+      "IDs to ignore, one per line, optionally \"exp:YYYY-MM-DD\" (.trivyignore format)");
+  cmd->add_option("--vex", f->vex, "OpenVEX document (repeatable): not_affected suppresses");
   cmd->callback([f, &run] { run = [f] { return scan(*f); }; });
 }
 

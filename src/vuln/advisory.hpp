@@ -33,7 +33,8 @@ struct Advisory {
   std::string id;
   std::vector<std::string> aliases;  // CVE, GHSA, ... ids naming the same vulnerability
   std::string summary;
-  std::string modified;  // RFC 3339 when the feed gives it
+  std::string modified;   // RFC 3339 when the feed gives it
+  std::string published;  // RFC 3339 when the feed gives it
   // Normalized rating: CRITICAL, HIGH, MEDIUM, LOW, NEGLIGIBLE; empty when the feed has none.
   std::string severity;
   std::string cvss_vector;  // CVSS v3 vector from the advisory itself

@@ -24,7 +24,7 @@ CREATE TABLE source(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, location 
   etag TEXT NOT NULL, last_modified TEXT NOT NULL);
 CREATE TABLE advisory(id INTEGER PRIMARY KEY, name TEXT NOT NULL, source INTEGER NOT NULL,
   summary TEXT NOT NULL, severity TEXT NOT NULL, cvss_vector TEXT NOT NULL, cvss_score REAL,
-  aliases TEXT NOT NULL);
+  aliases TEXT NOT NULL, published TEXT NOT NULL);
 -- ranges: JSON [[["introduced","0"],["fixed","1.2.3"]], ...]; versions: JSON list.
 CREATE TABLE affected(advisory INTEGER NOT NULL, ecosystem TEXT NOT NULL, package TEXT NOT NULL,
   ranges TEXT NOT NULL, versions TEXT NOT NULL, severity TEXT NOT NULL);
@@ -97,8 +97,8 @@ class Writer final : public FeedSink {
   void add(Advisory a) override {
     if (!status_) return;
     auto insert = db_.prepare_cached(
-        "INSERT INTO advisory(name, source, summary, severity, cvss_vector, cvss_score, aliases) "
-        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+        "INSERT INTO advisory(name, source, summary, severity, cvss_vector, cvss_score, aliases, "
+        "published) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
     if (!insert) return fail(insert.error());
     insert->bind(1, a.id).bind(2, source_).bind(3, a.summary).bind(4, a.severity);
     insert->bind(5, a.cvss_vector);
@@ -107,7 +107,7 @@ class Writer final : public FeedSink {
     } else {
       insert->bind_null(6);
     }
-    insert->bind(7, join(a.aliases));
+    insert->bind(7, join(a.aliases)).bind(8, a.published);
     if (auto s = insert->run(); !s) return fail(s.error());
     int64_t id = db_.last_insert_rowid();
     for (const auto& af : a.affected) {
@@ -303,7 +303,8 @@ Result<std::vector<Candidate>> Database::candidates(std::string_view ecosystem,
                                                     std::string_view package) {
   auto q = db_->prepare_cached(
       "SELECT a.name, a.summary, a.severity, a.cvss_vector, a.cvss_score, a.aliases, f.ranges, "
-      "f.versions, f.severity, s.name FROM affected f JOIN advisory a ON a.id = f.advisory "
+      "f.versions, f.severity, s.name, a.published FROM affected f JOIN advisory a ON a.id = "
+      "f.advisory "
       "JOIN source s ON s.id = a.source WHERE f.ecosystem = ?1 AND f.package = ?2");
   if (!q) return q.error();
   q->bind(1, ecosystem).bind(2, package);
@@ -323,6 +324,7 @@ Result<std::vector<Candidate>> Database::candidates(std::string_view ecosystem,
     af.severity = s.text(8);
     c.advisory.affected.push_back(std::move(af));
     c.source = s.text(9);
+    c.advisory.published = s.text(10);
     return c;
   });
 }

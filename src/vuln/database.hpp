@@ -16,7 +16,7 @@
 
 namespace portcullis::vuln {
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 struct FeedSource {
   std::string name;  // how status and findings name it

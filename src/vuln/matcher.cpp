@@ -197,6 +197,9 @@ Result<Finding> merge(const std::vector<const Match*>& group, const analyze::Pac
   // CVSS: the advisory's own vector, else NVD's for a CVE id of the vulnerability.
   for (const Match* m : group) {
     const Advisory& a = m->candidate->advisory;
+    if (!a.published.empty() && (f.published.empty() || a.published < f.published)) {
+      f.published = a.published;
+    }
     if (a.cvss_score > f.cvss_score) {
       f.cvss_score = a.cvss_score;
       f.cvss_vector = a.cvss_vector;

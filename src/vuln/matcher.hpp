@@ -33,6 +33,9 @@ struct Finding {
   std::string cvss_vector;
   bool known_exploited = false;
   std::vector<std::string> sources;  // the feeds that reported it
+  // The earliest publication date of its advisories (RFC 3339; empty when no feed gives one):
+  // with a fix, the date from which the fix is taken to be available.
+  std::string published;
 };
 
 struct MatchResult {

@@ -80,6 +80,7 @@ class OsvFeed final : public Feed {
       a.summary = details.substr(0, details.find('\n'));
     }
     a.modified = text(doc, "modified");
+    a.published = text(doc, "published");
     sink.snapshot(a.modified);
     if (!text(doc, "withdrawn").empty() || starts_with_nocase(a.summary, "withdrawn:")) {
       sink.withdrawn(a.id);

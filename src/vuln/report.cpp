@@ -92,6 +92,7 @@ nlohmann::json findings_json(const std::vector<Finding>& findings, const DbMetad
         {"severity_source", f.severity_source},
         {"known_exploited", f.known_exploited},
         {"sources", f.sources},
+        {"published", f.published},
         {"summary", f.summary}};
     if (f.cvss_score >= 0) {
       item["cvss"] = {{"score", f.cvss_score}, {"vector", f.cvss_vector}};
