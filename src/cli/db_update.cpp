@@ -288,7 +288,8 @@ void register_db_update(CLI::App& db, Runner& run) {
   cmd->add_option("--db", f->db,
                   "DB file (default $PORTCULLIS_DB, else $XDG_CACHE_HOME/portcullis/vuln.db)");
   cmd->add_option("--config", f->config, "YAML file listing `feeds:` (name, url)");
-  cmd->add_option("--feed", f->feeds, "NAME=URL of a feed (repeatable; replaces --config)");
+  cmd->add_option("--feed", f->feeds, "NAME=URL of a feed (repeatable; replaces --config)")
+      ->allow_extra_args(false);
   cmd->add_option("--tls-verify", f->tls_verify, "Verify TLS certificates (default true)");
   cmd->callback([f, &run] { run = [f] { return update(*f); }; });
 }

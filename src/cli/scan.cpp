@@ -45,7 +45,7 @@ Result<policy::EvaluationInput> read_inputs(const ScanFlags& f, policy::Policy& 
   std::vector<policy::Policy> policies;
   for (const auto& path : f.policies) {
     auto p = policy::load_policy(path);
-    if (!p) return p.error();
+    if (!p) return make_error(ErrorCode::kInvalidArgument, "{}", p.error().what());
     policies.push_back(std::move(*p));
   }
   if (policies.empty()) policies.push_back(policy::default_policy());
@@ -158,7 +158,8 @@ void register_scan(CLI::App& app, Runner& run) {
   cmd->add_option("--db", f->db,
                   "Vulnerability DB file (default $PORTCULLIS_DB, else "
                   "$XDG_CACHE_HOME/portcullis/vuln.db)");
-  cmd->add_option("--policy", f->policies, "Policy YAML (repeatable; default: the built-in one)");
+  cmd->add_option("--policy", f->policies, "Policy YAML (repeatable; default: the built-in one)")
+      ->allow_extra_args(false);
   cmd->add_option("--format", f->format,
                   "table, json, sarif, cyclonedx-json or junit (default table)");
   cmd->add_option("--output,-o", f->output, "Write to FILE (atomically) instead of stdout");
@@ -169,7 +170,8 @@ void register_scan(CLI::App& app, Runner& run) {
   cmd->add_option(
       "--ignorefile", f->ignorefile,
       "IDs to ignore, one per line, optionally \"exp:YYYY-MM-DD\" (.trivyignore format)");
-  cmd->add_option("--vex", f->vex, "OpenVEX document (repeatable): not_affected suppresses");
+  cmd->add_option("--vex", f->vex, "OpenVEX document (repeatable): not_affected suppresses")
+      ->allow_extra_args(false);
   cmd->callback([f, &run] { run = [f] { return scan(*f); }; });
 }
 

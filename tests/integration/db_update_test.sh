@@ -82,6 +82,8 @@ expect_unchanged "malformed feed" "$WORK/feeds.yaml" "not valid JSON"
 [ "$(sha256sum "$DB" | cut -d' ' -f1)" = "$sum2" ] || fail "refused connection: DB changed"
 
 # The updated DB serves scans.
-"$BIN" scan "oci:$LAYOUT:node-app" --format json -o "$WORK/scan.json" 2>/dev/null || fail "scan with updated DB"
+printf 'name: report-only\nrules: []\n' >"$WORK/report-only.yaml"
+"$BIN" scan "oci:$LAYOUT:node-app" --policy "$WORK/report-only.yaml" --format json -o "$WORK/scan.json" 2>/dev/null \
+  || fail "scan with updated DB"
 grep -q GHSA-p6mc-m468-83gw "$WORK/scan.json" || fail "scan findings missing"
 echo "db update: first fetch, 304s without rebuild, changed feed rebuilt, 4 failure modes keep the DB"
