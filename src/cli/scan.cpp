@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 
 #include "base/file.hpp"
 #include "base/json_text.hpp"
@@ -113,6 +114,17 @@ int scan(const ScanFlags& f) {
   auto db = vuln::Database::open(path);
   if (!db) return processing_error(db.error());
   in.db = (*db)->metadata();
+  // Whatever the policy says, an old DB is worth a line on stderr.
+  std::tm tm{};
+  if (strptime(in.db->built_at.c_str(), "%Y-%m-%dT%H:%M:%S", &tm) != nullptr) {
+    auto days = (std::time(nullptr) - timegm(&tm)) / 86400;
+    if (days > f.db_max_age_days) {
+      std::fprintf(stderr,
+                   "portcullis: warning: the vulnerability DB %s was built %ld days ago (more "
+                   "than %d): run `portcullis db update`\n",
+                   path.c_str(), static_cast<long>(days), f.db_max_age_days);
+    }
+  }
   auto image = read_image(f.input);
   if (!image) return report(image.error());
   auto matched = vuln::match(image->inventory, **db);
@@ -170,6 +182,9 @@ void register_scan(CLI::App& app, Runner& run) {
   cmd->add_option(
       "--ignorefile", f->ignorefile,
       "IDs to ignore, one per line, optionally \"exp:YYYY-MM-DD\" (.trivyignore format)");
+  cmd->add_option("--db-max-age", f->db_max_age_days,
+                  "Warn on stderr when the DB was built more than DAYS ago (default 7)")
+      ->envname("PORTCULLIS_DB_MAX_AGE");
   cmd->add_option("--vex", f->vex, "OpenVEX document (repeatable): not_affected suppresses")
       ->allow_extra_args(false);
   cmd->callback([f, &run] { run = [f] { return scan(*f); }; });

@@ -126,4 +126,11 @@ gate 3 "oci:$WORK/no-layout:x"
 set +e; "$BIN" policy validate "$WORK/bad.yaml" 2>"$WORK/err"; rc=$?; set -e
 [ "$rc" = 2 ] || fail "validate of a bad policy exited $rc"
 "$BIN" policy default >"$WORK/default.yaml" && "$BIN" policy validate "$WORK/default.yaml" >/dev/null || fail "default policy"
+# The examples stay valid: the policy, and the pipelines as YAML.
+EXAMPLES="$(cd "$(dirname "$0")/../../examples" && pwd)"
+"$BIN" policy validate "$EXAMPLES/policy.yaml" >/dev/null || fail "examples/policy.yaml"
+gate 1 "$NODE" --policy "$EXAMPLES/policy.yaml"
+has "FAIL  binauthz-vulnerability-check"
+/usr/bin/python3 -c 'import sys, yaml; [yaml.safe_load(open(f)) for f in sys.argv[1:]]' \
+  "$EXAMPLES/gitlab-ci.yml" "$EXAMPLES/github-actions.yml" || fail "example pipelines are not YAML"
 echo "gate: node-app and debian-base verdicts, 5 formats, exit codes 0/1/2/3"
