@@ -7,6 +7,7 @@
 #include "base/encoding.hpp"
 #include "base/file.hpp"
 #include "http/client.hpp"
+#include "http/registry_client.hpp"
 #include "http/response_stream.hpp"
 #include "image/sources.hpp"
 #include "oci/media_types.hpp"
@@ -19,33 +20,6 @@ constexpr const char* kAccept =
     "application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, "
     "application/vnd.docker.distribution.manifest.list.v2+json, "
     "application/vnd.docker.distribution.manifest.v2+json";
-
-// key="value" pairs of a WWW-Authenticate challenge.
-std::map<std::string, std::string> challenge_params(std::string_view header) {
-  std::map<std::string, std::string> out;
-  auto space = header.find(' ');
-  std::string_view rest = space == std::string_view::npos ? "" : header.substr(space + 1);
-  while (!rest.empty()) {
-    auto eq = rest.find('=');
-    if (eq == std::string_view::npos) break;
-    std::string key(rest.substr(0, eq));
-    while (!key.empty() && (key.front() == ' ' || key.front() == ',')) key.erase(0, 1);
-    rest.remove_prefix(eq + 1);
-    std::string value;
-    if (!rest.empty() && rest.front() == '"') {
-      auto close = rest.find('"', 1);
-      value = std::string(
-          rest.substr(1, close == std::string_view::npos ? std::string_view::npos : close - 1));
-      rest = close == std::string_view::npos ? "" : rest.substr(close + 1);
-    } else {
-      auto comma = rest.find(',');
-      value = std::string(rest.substr(0, comma));
-      rest = comma == std::string_view::npos ? "" : rest.substr(comma);
-    }
-    out[key] = value;
-  }
-  return out;
-}
 
 class HttpStream final : public ByteStream {
  public:
@@ -63,14 +37,12 @@ class RegistrySource final : public ImageSource {
       : ref_(std::move(ref)),
         options_(std::move(options)),
         source_(std::move(source)),
-        location_(std::move(location)) {
-    http::ClientOptions client;
-    client.tls_verify = options_.tls_verify;
-    client_ = std::make_unique<http::Client>(client);
+        location_(std::move(location)),
+        client_(http::RegistryEndpoint{ref_.api_host(), ref_.repository, options_.username,
+                                       options_.password, options_.tls_verify, "pull", location_}) {
   }
 
   Result<Image> read(const LayerFilter& wanted, const LayerVisitor& visit) override {
-    PORTCULLIS_TRY(choose_scheme());
     Image image;
     image.reference = location_;
     std::string reference = ref_.reference();
@@ -125,90 +97,28 @@ class RegistrySource final : public ImageSource {
   }
 
  private:
-  Status choose_scheme() {
-    if (!base_.empty()) return Ok{};
-    base_ = "https://" + ref_.api_host();
-    if (options_.tls_verify) return Ok{};
-    // --tls-verify=false: like skopeo, HTTPS without verification, else plain HTTP.
-    auto probe = client_->send(http::ClientRequest{"GET", base_ + "/v2/", {}, "", false});
-    if (!probe) base_ = "http://" + ref_.api_host();
-    return Ok{};
-  }
-
   Error http_error(const http::ClientResponse& res, const std::string& what) {
-    std::string detail = res.body.substr(0, 300);
-    if (res.status == 401 || res.status == 403) {
-      return make_error(ErrorCode::kPermissionDenied, "{}: {} refused ({}): {}", location_, what,
-                        res.status, detail);
-    }
-    return make_error(ErrorCode::kIo, "{}: {} gave HTTP {}: {}", location_, what, res.status,
-                      detail);
-  }
-
-  std::vector<std::pair<std::string, std::string>> auth_headers() const {
-    if (authorization_.empty()) return {};
-    return {{"Authorization", authorization_}};
-  }
-
-  // Answers a 401 challenge: Basic credentials directly, or a bearer token from the realm.
-  Status authenticate(std::string_view challenge) {
-    auto params = challenge_params(challenge);
-    bool have_creds = !options_.username.empty();
-    std::string basic = "Basic " + base64_encode(options_.username + ":" + options_.password);
-    if (challenge.size() >= 5 &&
-        (challenge.substr(0, 5) == "Basic" || challenge.substr(0, 5) == "basic")) {
-      if (!have_creds)
-        return make_error(ErrorCode::kPermissionDenied,
-                          "{}: the registry wants credentials (--creds)", location_);
-      authorization_ = basic;
-      return Ok{};
-    }
-    std::string realm = params["realm"];
-    if (realm.empty())
-      return make_error(ErrorCode::kPermissionDenied, "{}: unsupported challenge: {}", location_,
-                        challenge);
-    std::string url = realm + (realm.find('?') == std::string::npos ? "?" : "&") +
-                      "service=" + percent_encode(params["service"]) +
-                      "&scope=" + percent_encode("repository:" + ref_.repository + ":pull");
-    http::ClientRequest request{"GET", url, {}, "", false};
-    if (have_creds) request.headers.emplace_back("Authorization", basic);
-    auto res = client_->send(request);
-    if (!res) return res.error();
-    if (res->status != 200) return http_error(*res, "token request");
-    auto body = nlohmann::json::parse(res->body, nullptr, false);
-    std::string token;
-    if (body.is_object()) token = body.value("token", body.value("access_token", ""));
-    if (token.empty())
-      return make_error(ErrorCode::kIo, "{}: the token endpoint returned no token", location_);
-    authorization_ = "Bearer " + token;
-    return Ok{};
+    return client_.http_error(res, what);
   }
 
   Result<http::ClientResponse> get(const std::string& path, const std::string& accept) {
-    for (int attempt = 0; attempt < 2; ++attempt) {
-      http::ClientRequest request{"GET", base_ + path, auth_headers(), "", false};
-      if (!accept.empty()) request.headers.emplace_back("Accept", accept);
-      auto res = client_->send(request);
-      if (!res) return res.error().context("{}", location_);
-      if (res->status == 401 && attempt == 0) {
-        PORTCULLIS_TRY(authenticate(res->header("www-authenticate")));
-        continue;
-      }
-      return res;
-    }
-    return make_error(ErrorCode::kPermissionDenied, "{}: authentication failed", location_);
+    http::ClientRequest request{"GET", path, {}, "", false};
+    if (!accept.empty()) request.headers.emplace_back("Accept", accept);
+    return client_.send(std::move(request));
   }
 
   Status stream_blob(const LayerBlob& blob, const LayerVisitor& visit) {
+    auto base = client_.base();
+    if (!base) return base.error();
     for (int attempt = 0; attempt < 2; ++attempt) {
-      http::ClientRequest request{"GET", base_ + "/v2/" + ref_.repository + "/blobs/" + blob.key,
-                                  auth_headers(), "", false};
+      http::ClientRequest request{"GET", *base + "/v2/" + ref_.repository + "/blobs/" + blob.key,
+                                  client_.auth_headers(), "", false};
       http::ClientOptions options;
       options.tls_verify = options_.tls_verify;
       auto response = http::ResponseStream::open(request, options);
       if (!response) return response.error().context("{}", location_);
       if ((*response)->status() == 401 && attempt == 0) {
-        PORTCULLIS_TRY(authenticate((*response)->header("www-authenticate")));
+        PORTCULLIS_TRY(client_.authenticate((*response)->header("www-authenticate")));
         continue;
       }
       if ((*response)->status() != 200) {
@@ -225,9 +135,7 @@ class RegistrySource final : public ImageSource {
   RegistryOptions options_;
   SourceOptions source_;
   std::string location_;
-  std::unique_ptr<http::Client> client_;
-  std::string base_;
-  std::string authorization_;
+  http::RegistryClient client_;
 };
 
 }  // namespace
