@@ -25,6 +25,7 @@ void register_scan(CLI::App& app, Runner& run);
 void register_db(CLI::App& app, Runner& run);
 void register_policy(CLI::App& app, Runner& run);
 void register_key(CLI::App& app, Runner& run);
+void register_sign(CLI::App& app, Runner& run);
 // `db update`, under the `db` subcommand.
 void register_db_update(CLI::App& db, Runner& run);
 

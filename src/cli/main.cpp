@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   register_db(app, run);
   register_policy(app, run);
   register_key(app, run);
+  register_sign(app, run);
   register_debug(app, run);
   try {
     app.parse(argc, argv);

@@ -11,6 +11,7 @@
 #include "base/digest.hpp"
 #include "image/byte_stream.hpp"
 #include "oci/manifest.hpp"
+#include "oci/reference.hpp"
 
 namespace portcullis::image {
 
@@ -54,6 +55,10 @@ struct RegistryOptions {
   std::string password;
   bool tls_verify = true;  // false: HTTPS without verification, or plain HTTP
 };
+
+// Fills in credentials from Docker's or containers' auth files when none were given
+// ($REGISTRY_AUTH_FILE, $XDG_RUNTIME_DIR/containers/auth.json, $DOCKER_CONFIG, ~/.docker).
+Result<RegistryOptions> registry_credentials(const oci::Reference& ref, RegistryOptions options);
 
 struct SourceOptions {
   std::string platform = "linux/amd64";  // os/arch[/variant], for indexes

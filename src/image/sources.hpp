@@ -24,8 +24,6 @@ Result<Image> resolve_layout_index(std::string_view index_json, const std::strin
 
 std::unique_ptr<ImageSource> make_registry_source(oci::Reference ref, RegistryOptions options,
                                                   SourceOptions source, std::string location);
-// Fills in credentials from Docker's or containers' auth files when none were given.
-Result<RegistryOptions> registry_credentials(const oci::Reference& ref, RegistryOptions options);
 
 std::unique_ptr<ImageSource> make_docker_archive_source(std::filesystem::path file,
                                                         std::string location);

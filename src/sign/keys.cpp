@@ -128,14 +128,6 @@ Result<KeyType> type_of(EVP_PKEY* pkey, std::string_view name) {
   }
 }
 
-Status check_fits(KeyType key, Algorithm a) {
-  if (info(a).key != key) {
-    return make_error(ErrorCode::kInvalidArgument, "signature algorithm {} does not fit a {} key",
-                      info(a).name, key_type_name(key));
-  }
-  return Ok{};
-}
-
 // Sets up a sign or verify context with the algorithm's digest and padding.
 Status init(EVP_MD_CTX* ctx, EVP_PKEY* pkey, Algorithm a, bool signing) {
   const auto& i = info(a);
@@ -189,6 +181,14 @@ Result<Algorithm> parse_algorithm(std::string_view name) {
 }
 
 std::string_view algorithm_name(Algorithm algorithm) { return info(algorithm).name; }
+
+Status check_fits(KeyType key, Algorithm a) {
+  if (info(a).key != key) {
+    return make_error(ErrorCode::kInvalidArgument, "signature algorithm {} does not fit a {} key",
+                      info(a).name, key_type_name(key));
+  }
+  return Ok{};
+}
 
 Algorithm default_algorithm(KeyType type) {
   switch (type) {

@@ -39,6 +39,8 @@ Result<Algorithm> parse_algorithm(std::string_view name);
 std::string_view algorithm_name(Algorithm algorithm);
 // The algorithm a key of this type signs with unless told otherwise.
 Algorithm default_algorithm(KeyType type);
+// Ok when the algorithm can be used with a key of this type (curve, modulus size).
+Status check_fits(KeyType key, Algorithm algorithm);
 
 class PublicKey;
 

@@ -1,0 +1,40 @@
+// Signatures stored in a registry the way cosign and containers/image (skopeo, podman) store
+// them: the tag "sha256-<hex>.sig" in the image's repository names an OCI manifest whose layers
+// are simple-signing payloads (media type application/vnd.dev.cosign.simplesigning.v1+json),
+// each with its base64 signature in the annotation dev.cosignproject.cosign/signature.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "base/result.hpp"
+#include "http/registry_client.hpp"
+#include "oci/reference.hpp"
+
+namespace portcullis::sign {
+
+inline constexpr std::string_view kSimpleSigningMediaType =
+    "application/vnd.dev.cosign.simplesigning.v1+json";
+inline constexpr std::string_view kSignatureAnnotation = "dev.cosignproject.cosign/signature";
+
+struct StoredSignature {
+  std::string payload;    // the layer's bytes (verified against its digest)
+  std::string signature;  // decoded from the annotation
+  std::string layer_digest;
+};
+
+// The digest the reference names: its own, or the tag's manifest digest (an index's own digest
+// for a multi-platform image, as cosign and skopeo sign it).
+Result<std::string> resolve_digest(http::RegistryClient& client, const oci::Reference& ref);
+
+std::string signature_tag(std::string_view manifest_digest);  // "sha256-<hex>.sig"
+
+// Adds a signature layer to the image's signature manifest (keeping those already there).
+Status push_signature(http::RegistryClient& client, std::string_view manifest_digest,
+                      const std::string& payload, const std::string& signature);
+
+// Every simple-signing layer of the image's signature manifest; none when it has none.
+Result<std::vector<StoredSignature>> fetch_signatures(http::RegistryClient& client,
+                                                      std::string_view manifest_digest);
+
+}  // namespace portcullis::sign
