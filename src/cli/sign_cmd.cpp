@@ -9,6 +9,7 @@
 #include "image/image.hpp"
 #include "sign/keys.hpp"
 #include "sign/payload.hpp"
+#include "sign/pgp.hpp"
 #include "sign/registry_signatures.hpp"
 
 namespace portcullis::cli {
@@ -21,6 +22,10 @@ struct SignFlags {
   std::string type = "cosign";
   std::vector<std::string> annotations;
   std::string identity;
+  std::string gpg_key;    // fingerprint: OpenPGP instead of --key
+  std::string gpg_home;   // GnuPG home directory (default: GnuPG's)
+  std::string output;     // sign: write the signature file here instead of pushing
+  std::string signature;  // verify: a signature file (skopeo standalone-sign's)
   std::string creds;
   bool tls_verify = true;
 };
@@ -66,7 +71,108 @@ std::string identity_of(const oci::Reference& ref) {
   return ref.registry + "/" + ref.repository + (ref.tag.empty() ? "" : ":" + ref.tag);
 }
 
+bool is_local(const std::string& image) {
+  return image.starts_with("oci:") || image.starts_with("oci-archive:") ||
+         image.starts_with("docker-archive:");
+}
+
+// The manifest digest and the identity a detached (file) signature binds.
+Result<std::pair<std::string, std::string>> digest_and_identity(const SignFlags& f, bool signing) {
+  if (is_local(f.image)) {
+    if (signing && f.identity.empty()) {
+      return make_error(ErrorCode::kInvalidArgument,
+                        "--identity REGISTRY/REPO[:TAG] is required for a local image: it names "
+                        "the image the signature vouches for");
+    }
+    auto source = image::open_source(f.image, {});
+    if (!source) return source.error();
+    auto img =
+        (*source)->read([](const image::LayerBlob&) { return false; },
+                        [](const image::LayerBlob&, image::ByteStream&) -> Status { return Ok{}; });
+    if (!img) return img.error();
+    if (!img->manifest_digest) {
+      return make_error(
+          ErrorCode::kInvalidArgument,
+          "{} has no manifest digest to sign (docker-archive); use oci: or a registry", f.image);
+    }
+    return std::pair(img->manifest_digest->str(), f.identity);
+  }
+  auto target = connect(f, "pull");
+  if (!target) return target.error();
+  auto digest = sign::resolve_digest(*target->client, target->ref);
+  if (!digest) return digest.error();
+  return std::pair(*digest, f.identity.empty() ? identity_of(target->ref) : f.identity);
+}
+
+// OpenPGP: the signed message to a file, as `skopeo standalone-sign` writes it.
+int sign_pgp(const SignFlags& f, sign::SimpleSigning payload) {
+  if (f.output.empty()) {
+    return report(make_error(ErrorCode::kInvalidArgument,
+                             "--gpg-key needs --output FILE (OpenPGP signatures are files, as "
+                             "skopeo standalone-sign writes them)"));
+  }
+  auto bound = digest_and_identity(f, true);
+  if (!bound) return report(bound.error());
+  payload.manifest_digest = bound->first;
+  payload.docker_reference = bound->second;
+  auto message = sign::pgp_sign(sign::make_payload(payload), f.gpg_key, f.gpg_home);
+  if (!message) return report(message.error());
+  if (auto s = write_file_atomic(f.output, *message, 0644); !s) return report(s.error());
+  std::printf("signed %s@%s with OpenPGP key %s: %s\n", payload.docker_reference.c_str(),
+              payload.manifest_digest.c_str(), f.gpg_key.c_str(), f.output.c_str());
+  return kExitOk;
+}
+
+int verify_pgp(const SignFlags& f) {
+  if (f.signature.empty()) {
+    return report(make_error(ErrorCode::kInvalidArgument, "--gpg-key needs --signature FILE"));
+  }
+  auto message = read_file(f.signature);
+  if (!message)
+    return report(make_error(ErrorCode::kInvalidArgument, "{}", message.error().what()));
+  auto bound = digest_and_identity(f, false);
+  if (!bound) return report(bound.error());
+  auto checked = sign::pgp_verify(*message, f.gpg_key, f.gpg_home);
+  std::string why;
+  if (!checked) {
+    why = checked.error().message();
+  } else if (auto payload = sign::parse_payload(checked->payload); !payload) {
+    why = payload.error().message();
+  } else if (payload->manifest_digest != bound->first) {
+    why = fmt::format("wrong digest: it signs {}, the image is {}", payload->manifest_digest,
+                      bound->first);
+  } else if (!f.identity.empty() && payload->docker_reference != f.identity) {
+    why = fmt::format("wrong identity: it names {}, --identity is {}", payload->docker_reference,
+                      f.identity);
+  } else {
+    std::printf("verified %s@%s: OpenPGP signature by %s as %s\n", f.image.c_str(),
+                bound->first.c_str(), checked->fingerprint.c_str(),
+                payload->docker_reference.c_str());
+    return kExitOk;
+  }
+  std::printf("NOT verified %s@%s: %s: %s\n", f.image.c_str(), bound->first.c_str(),
+              f.signature.c_str(), why.c_str());
+  return kExitPolicyFailed;
+}
+
 int sign_image(const SignFlags& f) {
+  if (!f.gpg_key.empty()) {
+    sign::SimpleSigning payload;
+    payload.type = std::string(f.type == "binauthz" ? sign::kBinauthzType : sign::kAtomicType);
+    for (const auto& a : f.annotations) {
+      auto eq = a.find('=');
+      if (eq == std::string::npos || eq == 0) {
+        return report(
+            make_error(ErrorCode::kInvalidArgument, "--annotation {}: expected KEY=VALUE", a));
+      }
+      payload.optional[a.substr(0, eq)] = a.substr(eq + 1);
+    }
+    return sign_pgp(f, std::move(payload));
+  }
+  if (f.key.empty()) {
+    return report(
+        make_error(ErrorCode::kInvalidArgument, "give --key FILE or --gpg-key FINGERPRINT"));
+  }
   auto text = read_file(f.key);
   if (!text) return report(make_error(ErrorCode::kInvalidArgument, "{}", text.error().what()));
   const char* password = std::getenv("PORTCULLIS_KEY_PASSWORD");
@@ -113,6 +219,11 @@ int sign_image(const SignFlags& f) {
 }
 
 int verify_image(const SignFlags& f) {
+  if (!f.gpg_key.empty()) return verify_pgp(f);
+  if (f.key.empty()) {
+    return report(
+        make_error(ErrorCode::kInvalidArgument, "give --key FILE or --gpg-key FINGERPRINT"));
+  }
   auto text = read_file(f.key);
   if (!text) return report(make_error(ErrorCode::kInvalidArgument, "{}", text.error().what()));
   auto key = sign::PublicKey::from_pem(*text, f.key);
@@ -161,7 +272,15 @@ int verify_image(const SignFlags& f) {
 }
 
 void add_common(CLI::App* cmd, SignFlags& f) {
-  cmd->add_option("image", f.image, "docker://REF or REF in a registry")->required();
+  cmd->add_option("image", f.image,
+                  "docker://REF or REF in a registry; with --gpg-key also oci:DIR[:REF] or "
+                  "oci-archive:FILE[:REF]")
+      ->required();
+  cmd->add_option("--gpg-key", f.gpg_key, "OpenPGP key fingerprint (GPGME) instead of --key");
+  cmd->add_option("--gpg-home", f.gpg_home, "GnuPG home directory (default: GnuPG's own)");
+  cmd->add_option("--identity", f.identity,
+                  "verify: require this docker-reference; sign: the identity to bind (required "
+                  "for local images)");
   cmd->add_option("--algorithm", f.algorithm,
                   "Binary Authorization algorithm name (default: the key type's: "
                   "ECDSA_P256_SHA256, RSA_PSS_*_SHA256, ED25519)");
@@ -175,10 +294,11 @@ void register_sign(CLI::App& app, Runner& run) {
   auto s = std::make_shared<SignFlags>();
   auto* sign_cmd = app.add_subcommand("sign", "Sign an image in a registry (cosign tag layout)");
   add_common(sign_cmd, *s);
-  sign_cmd->add_option("--key", s->key, "PEM private key (PORTCULLIS_KEY_PASSWORD decrypts it)")
-      ->required();
+  sign_cmd->add_option("--key", s->key, "PEM private key (PORTCULLIS_KEY_PASSWORD decrypts it)");
+  sign_cmd->add_option("--output", s->output, "--gpg-key: write the signature file here");
   sign_cmd->add_option("--type", s->type,
-                       "Payload type: cosign (default), atomic (containers/image), binauthz");
+                       "Payload type: cosign (default; atomic with --gpg-key), atomic "
+                       "(containers/image), binauthz");
   sign_cmd->add_option("--annotation", s->annotations, "KEY=VALUE in the payload's optional")
       ->allow_extra_args(false);
   sign_cmd->callback([s, &run] { run = [s] { return sign_image(*s); }; });
@@ -187,9 +307,9 @@ void register_sign(CLI::App& app, Runner& run) {
   auto* verify_cmd = app.add_subcommand(
       "verify", "Verify an image's signatures: exit 0 verified, 1 not verified, 2 usage, 3 error");
   add_common(verify_cmd, *v);
-  verify_cmd->add_option("--key", v->key, "PEM public key")->required();
-  verify_cmd->add_option("--identity", v->identity,
-                         "Require this docker-reference in the payload (registry/repo[:tag])");
+  verify_cmd->add_option("--key", v->key, "PEM public key");
+  verify_cmd->add_option("--signature", v->signature,
+                         "--gpg-key: the signature file (skopeo standalone-sign's)");
   verify_cmd->callback([v, &run] { run = [v] { return verify_image(*v); }; });
 }
 

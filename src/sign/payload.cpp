@@ -1,6 +1,7 @@
 // Simple-signing payload JSON (containers/image docs/containers-signature.5.md).
 #include "sign/payload.hpp"
 
+#include <ctime>
 #include <nlohmann/json.hpp>
 
 #include "base/json_text.hpp"
@@ -8,12 +9,15 @@
 namespace portcullis::sign {
 
 std::string make_payload(const SimpleSigning& p) {
-  nlohmann::json doc = {
-      {"critical",
-       {{"identity", {{"docker-reference", p.docker_reference}}},
-        {"image", {{"docker-manifest-digest", p.manifest_digest}}},
-        {"type", p.type}}},
-      {"optional", p.optional.empty() ? nlohmann::json(nullptr) : nlohmann::json(p.optional)}};
+  // containers/image requires `optional` to be an object; skopeo fills creator and timestamp.
+  nlohmann::json optional = {{"creator", "portcullis 0.1.0"},
+                             {"timestamp", static_cast<int64_t>(std::time(nullptr))}};
+  for (const auto& [k, v] : p.optional) optional[k] = v;
+  nlohmann::json doc = {{"critical",
+                         {{"identity", {{"docker-reference", p.docker_reference}}},
+                          {"image", {{"docker-manifest-digest", p.manifest_digest}}},
+                          {"type", p.type}}},
+                        {"optional", optional}};
   return to_json_text(doc);
 }
 
