@@ -2,11 +2,13 @@
 // which cosign, skopeo and podman (sigstoreSigned policies) read and write.
 #include <cstdio>
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 
 #include "base/file.hpp"
 #include "cli/commands.hpp"
 #include "http/registry_client.hpp"
 #include "image/image.hpp"
+#include "sign/dsse.hpp"
 #include "sign/keys.hpp"
 #include "sign/payload.hpp"
 #include "sign/pgp.hpp"
@@ -22,10 +24,12 @@ struct SignFlags {
   std::string type = "cosign";
   std::vector<std::string> annotations;
   std::string identity;
-  std::string gpg_key;    // fingerprint: OpenPGP instead of --key
-  std::string gpg_home;   // GnuPG home directory (default: GnuPG's)
-  std::string output;     // sign: write the signature file here instead of pushing
-  std::string signature;  // verify: a signature file (skopeo standalone-sign's)
+  std::string gpg_key;           // fingerprint: OpenPGP instead of --key
+  std::string gpg_home;          // GnuPG home directory (default: GnuPG's)
+  std::string output;            // sign: write the signature file here instead of pushing
+  std::string signature;         // verify: a signature file (skopeo standalone-sign's)
+  std::string predicate;         // attest: the predicate JSON file
+  std::string attestation_type;  // attest: predicate type; verify: check attestations of it
   std::string creds;
   bool tls_verify = true;
 };
@@ -218,6 +222,80 @@ int sign_image(const SignFlags& f) {
   return kExitOk;
 }
 
+int attest_image(const SignFlags& f) {
+  auto type = sign::predicate_type_uri(f.attestation_type);
+  if (!type) return report(type.error());
+  auto predicate = read_file(f.predicate);
+  if (!predicate)
+    return report(make_error(ErrorCode::kInvalidArgument, "{}", predicate.error().what()));
+  if (nlohmann::json::parse(*predicate, nullptr, false).is_discarded()) {
+    return report(
+        make_error(ErrorCode::kInvalidArgument, "{}: the predicate is not JSON", f.predicate));
+  }
+  auto text = read_file(f.key);
+  if (!text) return report(make_error(ErrorCode::kInvalidArgument, "{}", text.error().what()));
+  const char* password = std::getenv("PORTCULLIS_KEY_PASSWORD");
+  auto key = sign::PrivateKey::from_pem(*text, password != nullptr ? password : "", f.key);
+  if (!key) return report(key.error());
+  auto algorithm = algorithm_for(f, key->type());
+  if (!algorithm) return report(algorithm.error());
+  auto target = connect(f, "pull,push");
+  if (!target) return report(target.error());
+  auto digest = sign::resolve_digest(*target->client, target->ref);
+  if (!digest) return report(digest.error());
+  std::string subject = target->ref.registry + "/" + target->ref.repository;
+  auto statement = sign::make_statement(subject, *digest, *type, *predicate);
+  auto envelope = sign::make_envelope(sign::kInTotoPayloadType, statement, *key, *algorithm);
+  if (!envelope) return report(envelope.error());
+  if (auto s = sign::push_attestation(*target->client, *digest, *envelope, *type); !s) {
+    return report(s.error());
+  }
+  std::printf("attested %s@%s: %s, signed by %s (%s)\n", subject.c_str(), digest->c_str(),
+              type->c_str(), key->public_key().id().c_str(),
+              std::string(sign::algorithm_name(*algorithm)).c_str());
+  return kExitOk;
+}
+
+// Passes when an attestation of the type, signed by the key, has this image as its subject.
+int verify_attestations(const SignFlags& f, const sign::PublicKey& key, sign::Algorithm algorithm,
+                        Target& target, const std::string& digest) {
+  auto type = sign::predicate_type_uri(f.attestation_type);
+  if (!type) return report(type.error());
+  auto stored = sign::fetch_attestations(*target.client, digest);
+  if (!stored) return report(stored.error());
+  std::vector<std::string> rejected;
+  for (const auto& a : *stored) {
+    std::string name = "attestation " + a.layer_digest.substr(0, 19);
+    auto opened = sign::open_envelope(a.envelope, key, algorithm);
+    if (!opened) {
+      rejected.push_back(name + ": " + opened.error().message());
+      continue;
+    }
+    auto statement = sign::parse_statement(opened->payload);
+    if (!statement) {
+      rejected.push_back(name + ": " + statement.error().message());
+      continue;
+    }
+    if (statement->predicate_type != *type) {
+      rejected.push_back(
+          fmt::format("{}: predicate type {}, not {}", name, statement->predicate_type, *type));
+      continue;
+    }
+    if (statement->subject_digest != digest) {
+      rejected.push_back(fmt::format("{}: wrong digest: its subject is {}, the image is {}", name,
+                                     statement->subject_digest, digest));
+      continue;
+    }
+    std::printf("verified %s@%s: %s attestation signed by %s\n", f.image.c_str(), digest.c_str(),
+                type->c_str(), key.id().c_str());
+    return kExitOk;
+  }
+  std::printf("NOT verified %s@%s: no %s attestation by %s among %zu\n", f.image.c_str(),
+              digest.c_str(), type->c_str(), key.id().c_str(), stored->size());
+  for (const auto& r : rejected) std::printf("  %s\n", r.c_str());
+  return kExitPolicyFailed;
+}
+
 int verify_image(const SignFlags& f) {
   if (!f.gpg_key.empty()) return verify_pgp(f);
   if (f.key.empty()) {
@@ -234,6 +312,8 @@ int verify_image(const SignFlags& f) {
   if (!target) return report(target.error());
   auto digest = sign::resolve_digest(*target->client, target->ref);
   if (!digest) return report(digest.error());
+  if (!f.attestation_type.empty())
+    return verify_attestations(f, *key, *algorithm, *target, *digest);
   auto signatures = sign::fetch_signatures(*target->client, *digest);
   if (!signatures) return report(signatures.error());
   std::vector<std::string> rejected;
@@ -303,11 +383,25 @@ void register_sign(CLI::App& app, Runner& run) {
       ->allow_extra_args(false);
   sign_cmd->callback([s, &run] { run = [s] { return sign_image(*s); }; });
 
+  auto a = std::make_shared<SignFlags>();
+  auto* attest_cmd = app.add_subcommand(
+      "attest", "Attach a signed in-toto attestation (DSSE) to an image in a registry");
+  add_common(attest_cmd, *a);
+  attest_cmd->add_option("--key", a->key, "PEM private key")->required();
+  attest_cmd->add_option("--predicate", a->predicate, "Predicate JSON file")->required();
+  attest_cmd
+      ->add_option("--type", a->attestation_type,
+                   "Predicate type: slsaprovenance, cyclonedx, vuln, verdict or a URI")
+      ->required();
+  attest_cmd->callback([a, &run] { run = [a] { return attest_image(*a); }; });
+
   auto v = std::make_shared<SignFlags>();
   auto* verify_cmd = app.add_subcommand(
       "verify", "Verify an image's signatures: exit 0 verified, 1 not verified, 2 usage, 3 error");
   add_common(verify_cmd, *v);
   verify_cmd->add_option("--key", v->key, "PEM public key");
+  verify_cmd->add_option("--attestation-type", v->attestation_type,
+                         "Verify attestations of this predicate type instead of signatures");
   verify_cmd->add_option("--signature", v->signature,
                          "--gpg-key: the signature file (skopeo standalone-sign's)");
   verify_cmd->callback([v, &run] { run = [v] { return verify_image(*v); }; });

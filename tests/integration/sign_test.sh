@@ -66,6 +66,23 @@ expect 2 verify "$REG/stage/app:1" --key ours.pub --algorithm RSA_PSS_2048_SHA25
 expect 2 sign "$REG/stage/app:1" --key ours.key --tls-verify=false   # no password for the key
 expect 3 verify "$REG/stage/nothing:1" --key ours.pub --tls-verify=false
 
+# Attestations: a DSSE in-toto statement under sha256-<hex>.att.
+printf '{"buildDefinition": {"buildType": "https://example.com/build/v1"}, "runDetails": {"builder": {"id": "https://ci.example/builder"}}}' >"$WORK/provenance.json"
+PORTCULLIS_KEY_PASSWORD=pw expect 0 attest "$REG/stage/app:1" --key ours.key --predicate "$WORK/provenance.json" \
+  --type slsaprovenance --tls-verify=false
+expect 0 verify "$REG/stage/app:1" --key ours.pub --attestation-type slsaprovenance --tls-verify=false
+grep -q "https://slsa.dev/provenance/v1 attestation signed by" "$WORK/out" || fail "attestation: $(cat "$WORK/out")"
+expect 1 verify "$REG/stage/app:1" --key ours.pub --attestation-type cyclonedx --tls-verify=false
+grep -q "predicate type https://slsa.dev/provenance/v1, not https://cyclonedx.org/bom" "$WORK/out" || fail "type: $(cat "$WORK/out")"
+expect 1 verify "$REG/stage/app:1" --key theirs.pub --attestation-type slsaprovenance --tls-verify=false
+grep -q "DSSE envelope not verified" "$WORK/out" || fail "other key: $(cat "$WORK/out")"
+skopeo copy -q --src-tls-verify=false --dest-tls-verify=false \
+  "docker://$REG/stage/app:${app/:/-}.att" "docker://$REG/stage/other:${other/:/-}.att" || fail "copy attestation"
+expect 1 verify "$REG/stage/other:1" --key ours.pub --attestation-type slsaprovenance --tls-verify=false
+grep -q "wrong digest: its subject is $app" "$WORK/out" || fail "moved attestation: $(cat "$WORK/out")"
+echo '{"not json' >"$WORK/bad.json"
+PORTCULLIS_KEY_PASSWORD=pw expect 2 attest "$REG/stage/app:1" --key ours.key --predicate "$WORK/bad.json" --type vuln --tls-verify=false
+
 # podman: sigstoreSigned with our public key.
 pm=(podman --root "$WORK/root" --runroot "$WORK/run" --storage-driver vfs --cgroup-manager cgroupfs
     --events-backend none)

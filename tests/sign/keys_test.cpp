@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "sign/dsse.hpp"
 #include "sign/payload.hpp"
 
 namespace portcullis::sign {
@@ -110,6 +111,38 @@ TEST(Payload, RoundTripAndEveryProducerType) {
   EXPECT_FALSE(parse_payload(make_payload(p)));
   EXPECT_FALSE(parse_payload(R"({"critical": {"type": "atomic container signature"}})"));
   EXPECT_FALSE(parse_payload("[]"));
+}
+
+TEST(Dsse, PaeAsTheSpecWritesIt) {
+  // DSSE protocol.md's example.
+  EXPECT_EQ(pae("http://example.com/HelloWorld", "hello world"),
+            "DSSEv1 29 http://example.com/HelloWorld 11 hello world");
+}
+
+TEST(Dsse, EnvelopeOpensOnlyUnderItsKeyAndUntouched) {
+  auto key = PrivateKey::generate(KeyType::kEcdsaP256);
+  auto other = PrivateKey::generate(KeyType::kEcdsaP256);
+  ASSERT_TRUE(key && other);
+  auto statement = make_statement("registry.example/app", "sha256:" + std::string(64, 'b'),
+                                  "https://slsa.dev/provenance/v1", R"({"builder": {"id": "x"}})");
+  auto envelope = make_envelope(kInTotoPayloadType, statement, *key, Algorithm::kEcdsaP256Sha256);
+  ASSERT_TRUE(envelope) << envelope.error().what();
+  auto opened = open_envelope(*envelope, key->public_key(), Algorithm::kEcdsaP256Sha256);
+  ASSERT_TRUE(opened) << opened.error().what();
+  auto s = parse_statement(opened->payload);
+  ASSERT_TRUE(s) << s.error().what();
+  EXPECT_EQ(s->subject_digest, "sha256:" + std::string(64, 'b'));
+  EXPECT_EQ(s->predicate_type, "https://slsa.dev/provenance/v1");
+  EXPECT_FALSE(open_envelope(*envelope, other->public_key(), Algorithm::kEcdsaP256Sha256));
+  // The payload type is signed too (PAE): changing it breaks the signature.
+  std::string retyped = *envelope;
+  retyped.replace(retyped.find("application/vnd.in-toto+json"), 28, "application/vnd.in-toto+jsoN");
+  EXPECT_FALSE(open_envelope(retyped, key->public_key(), Algorithm::kEcdsaP256Sha256));
+  EXPECT_FALSE(open_envelope(envelope->substr(0, envelope->size() / 2), key->public_key(),
+                             Algorithm::kEcdsaP256Sha256));  // truncated
+  EXPECT_FALSE(parse_statement(R"({"_type": "https://in-toto.io/Statement/v0.1"})"));
+  EXPECT_EQ(*predicate_type_uri("cyclonedx"), "https://cyclonedx.org/bom");
+  EXPECT_FALSE(predicate_type_uri("sbom"));
 }
 
 }  // namespace
