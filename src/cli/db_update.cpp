@@ -260,6 +260,7 @@ int update(const UpdateFlags& f) {
     }
   }
   std::vector<vuln::FeedSource> sources;
+  sources.reserve(fetched.size());
   for (const auto& x : fetched) sources.push_back(x.source);
   auto built = vuln::build_database(sources, db_path, [](const std::string& note) {
     std::fprintf(stderr, "portcullis: warning: %s\n", note.c_str());

@@ -106,7 +106,7 @@ Status RegistryClient::authenticate(std::string_view challenge) {
   return Ok{};
 }
 
-Result<ClientResponse> RegistryClient::send(ClientRequest request) {
+Result<ClientResponse> RegistryClient::send(const ClientRequest& request) {
   auto b = base();
   if (!b) return b.error();
   std::string url = request.url.starts_with("http") ? request.url : *b + request.url;

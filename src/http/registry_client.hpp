@@ -29,7 +29,7 @@ class RegistryClient {
   explicit RegistryClient(RegistryEndpoint endpoint);
 
   // Sends `request` (its url a path below the host, "/v2/..."), authenticating on a 401 once.
-  Result<ClientResponse> send(ClientRequest request);
+  Result<ClientResponse> send(const ClientRequest& request);
   // "https://host" or "http://host", decided on first use.
   Result<std::string> base();
   // The Authorization header of the current credentials, if any.

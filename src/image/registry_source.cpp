@@ -104,7 +104,7 @@ class RegistrySource final : public ImageSource {
   Result<http::ClientResponse> get(const std::string& path, const std::string& accept) {
     http::ClientRequest request{"GET", path, {}, "", false};
     if (!accept.empty()) request.headers.emplace_back("Accept", accept);
-    return client_.send(std::move(request));
+    return client_.send(request);
   }
 
   Status stream_blob(const LayerBlob& blob, const LayerVisitor& visit) {

@@ -146,7 +146,7 @@ class Reader {
   do {                                  \
     auto value_ = (expr);               \
     if (!value_) return value_.error(); \
-    target = *value_;                   \
+    (target) = *value_;                 \
   } while (0)
 
 Status parse_vulnerabilities(const Reader& r, const YAML::Node& node, const std::string& field,
@@ -244,7 +244,7 @@ Result<Rule> parse_rule(const Reader& r, const YAML::Node& node, const std::stri
   }
   int kinds = 0;
   for (const auto& [name, kind] : kKinds) {
-    const YAML::Node value = node[std::string(name)];
+    const YAML::Node& value = node[std::string(name)];
     if (!value) continue;
     ++kinds;
     rule.kind = kind;
@@ -334,7 +334,7 @@ Result<Policy> parse_policy(std::string_view yaml, std::string_view file) {
       }
       p.rules.push_back(std::move(*rule));
     }
-    if (const auto list = root["allowed_cves"]) {
+    if (const YAML::Node& list = root["allowed_cves"]) {
       if (!list.IsSequence()) return r.error(list, "allowed_cves", "expected a list");
       for (size_t i = 0; i < list.size(); ++i) {
         std::string f = fmt::format("allowed_cves[{}]", i);

@@ -105,8 +105,8 @@ std::optional<bool> in_range(const Range& range, const std::string& version, con
   });
   if (unorderable) return std::nullopt;
   bool affected = false;
-  for (size_t i = 0; i < events.size(); ++i) {
-    const Event& e = *events[i];
+  for (const Event* event : events) {
+    const Event& e = *event;
     std::optional<int> c = is_zero(&e) ? std::optional<int>(1) : order(version, e.version);
     if (!c) return std::nullopt;
     switch (e.kind) {
@@ -270,6 +270,7 @@ std::vector<std::vector<const Match*>> group_by_vulnerability(const std::vector<
   std::map<size_t, std::vector<const Match*>> groups;
   for (size_t i = 0; i < matches.size(); ++i) groups[find(i)].push_back(&matches[i]);
   std::vector<std::vector<const Match*>> out;
+  out.reserve(groups.size());
   for (auto& [root, members] : groups) out.push_back(std::move(members));
   return out;
 }
