@@ -5,14 +5,10 @@
 
 #include "analyze/scan.hpp"
 #include "analyze/secrets.hpp"
+#include "base/json_text.hpp"
 
 namespace portcullis::analyze {
 namespace {
-
-std::string string_at(const nlohmann::json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
 
 void add_secrets(std::string_view text, const std::string& location, const std::string& path,
                  std::vector<Secret>& out) {
@@ -32,10 +28,10 @@ ImageConfigFacts read_config_facts(std::string_view config_json, std::vector<Sec
   ImageConfigFacts facts;
   auto doc = nlohmann::json::parse(config_json, nullptr, false);
   if (!doc.is_object()) return facts;
-  facts.created = string_at(doc, "created");
+  facts.created = string_field(doc, "created");
   auto config = doc.find("config");
   if (config != doc.end() && config->is_object()) {
-    facts.user = string_at(*config, "User");
+    facts.user = string_field(*config, "User");
     auto env = config->find("Env");
     if (env != config->end() && env->is_array()) {
       for (const auto& e : *env) {
@@ -59,7 +55,7 @@ ImageConfigFacts read_config_facts(std::string_view config_json, std::vector<Sec
   auto history = doc.find("history");
   if (history != doc.end() && history->is_array()) {
     for (size_t i = 0; i < history->size(); ++i) {
-      std::string created_by = string_at((*history)[i], "created_by");
+      std::string created_by = string_field((*history)[i], "created_by");
       facts.history.push_back(created_by);
       add_secrets(created_by, "history", fmt::format("history[{}].created_by", i), secrets);
     }

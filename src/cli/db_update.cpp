@@ -52,12 +52,6 @@ struct UpdateFlags {
   bool tls_verify = true;
 };
 
-std::string string_member(const nlohmann::json& object, const char* name) {
-  if (!object.is_object()) return {};
-  auto it = object.find(name);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 Result<std::vector<FeedSpec>> configured_feeds(const UpdateFlags& f) {
   std::vector<FeedSpec> out;
   for (const auto& arg : f.feeds) {
@@ -80,8 +74,8 @@ Result<std::vector<FeedSpec>> configured_feeds(const UpdateFlags& f) {
   }
   for (size_t i = 0; i < list->size(); ++i) {
     const auto& item = (*list)[i];
-    std::string name = string_member(item, "name");
-    std::string url = string_member(item, "url");
+    std::string name = string_field(item, "name");
+    std::string url = string_field(item, "url");
     if (name.empty() || url.empty()) {
       return make_error(ErrorCode::kInvalidArgument, "{}: feeds[{}]: `name` and `url` required",
                         f.config, i);
@@ -126,10 +120,10 @@ CachedFeed read_cached(const std::filesystem::path& cache, const std::string& na
   if (!text) return c;
   auto j = nlohmann::json::parse(*text, nullptr, false);
   if (!j.is_object()) return c;
-  c.url = string_member(j, "url");
-  c.etag = string_member(j, "etag");
-  c.last_modified = string_member(j, "last_modified");
-  c.file = cache / string_member(j, "file");
+  c.url = string_field(j, "url");
+  c.etag = string_field(j, "etag");
+  c.last_modified = string_field(j, "last_modified");
+  c.file = cache / string_field(j, "file");
   std::error_code ec;
   if (!std::filesystem::is_regular_file(c.file, ec)) c = {};
   return c;

@@ -3,20 +3,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/json_text.hpp"
+
 namespace portcullis::policy {
-namespace {
-
-std::string string_of(const nlohmann::json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-}  // namespace
+namespace {}  // namespace
 
 Result<std::vector<VexStatement>> parse_openvex(std::string_view json, std::string_view file) {
   auto doc = nlohmann::json::parse(json, nullptr, false);
   if (!doc.is_object()) return make_error(ErrorCode::kInvalidArgument, "{}: not JSON", file);
-  if (!string_of(doc, "@context").starts_with("https://openvex.dev/ns")) {
+  if (!string_field(doc, "@context").starts_with("https://openvex.dev/ns")) {
     return make_error(ErrorCode::kInvalidArgument,
                       "{}: @context is not an OpenVEX context (https://openvex.dev/ns/...)", file);
   }
@@ -33,7 +28,7 @@ Result<std::vector<VexStatement>> parse_openvex(std::string_view json, std::stri
     if (vuln != s.end() && vuln->is_string()) {  // v0.0.1: a plain id
       v.vulnerabilities.push_back(vuln->get<std::string>());
     } else if (vuln != s.end() && vuln->is_object()) {  // v0.2.0: {name, aliases}
-      if (auto name = string_of(*vuln, "name"); !name.empty()) v.vulnerabilities.push_back(name);
+      if (auto name = string_field(*vuln, "name"); !name.empty()) v.vulnerabilities.push_back(name);
       if (auto a = vuln->find("aliases"); a != vuln->end() && a->is_array()) {
         for (const auto& alias : *a) {
           if (alias.is_string()) v.vulnerabilities.push_back(alias.get<std::string>());
@@ -48,17 +43,17 @@ Result<std::vector<VexStatement>> parse_openvex(std::string_view json, std::stri
       for (const auto& p : *products) {
         if (p.is_string()) v.products.push_back(p.get<std::string>());
         if (!p.is_object()) continue;
-        if (auto id = string_of(p, "@id"); !id.empty()) v.products.push_back(id);
+        if (auto id = string_field(p, "@id"); !id.empty()) v.products.push_back(id);
         if (auto subs = p.find("subcomponents"); subs != p.end() && subs->is_array()) {
           for (const auto& sub : *subs) {
-            if (auto id = sub.is_object() ? string_of(sub, "@id") : ""; !id.empty()) {
+            if (auto id = sub.is_object() ? string_field(sub, "@id") : ""; !id.empty()) {
               v.products.push_back(id);
             }
           }
         }
       }
     }
-    v.status = string_of(s, "status");
+    v.status = string_field(s, "status");
     if (v.status != "not_affected" && v.status != "affected" && v.status != "fixed" &&
         v.status != "under_investigation") {
       return make_error(ErrorCode::kInvalidArgument,
@@ -66,8 +61,8 @@ Result<std::vector<VexStatement>> parse_openvex(std::string_view json, std::stri
                         "under_investigation",
                         v.source, v.status);
     }
-    v.justification = string_of(s, "justification");
-    if (auto impact = string_of(s, "impact_statement"); !impact.empty()) {
+    v.justification = string_field(s, "justification");
+    if (auto impact = string_field(s, "impact_statement"); !impact.empty()) {
       v.justification += (v.justification.empty() ? "" : ": ") + impact;
     }
     if (v.status == "not_affected" && v.justification.empty()) {
