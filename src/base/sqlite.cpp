@@ -58,52 +58,46 @@ std::string Statement::text(int column) const {
 
 int64_t Statement::integer(int column) const { return sqlite3_column_int64(stmt_, column); }
 
-Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& path) {
+namespace {
+
+// Opens with `flags` (for `uri`: a path or a file: URI) and runs `pragmas`.
+Result<std::unique_ptr<Database>> open_with(const std::string& uri, int flags,
+                                            std::string_view pragmas, std::string_view what,
+                                            const std::filesystem::path& path) {
   sqlite3* raw = nullptr;
-  int rc =
-      sqlite3_open_v2(path.c_str(), &raw,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
-  std::unique_ptr<Database> db(new Database(raw));
+  int rc = sqlite3_open_v2(uri.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+  std::unique_ptr<Database> db = Database::adopt(raw);
   if (rc != SQLITE_OK) {
-    return make_error(ErrorCode::kIo, "open {}: {}", path.string(),
+    return make_error(ErrorCode::kIo, "{} {}: {}", what, path.string(),
                       raw ? sqlite3_errmsg(raw) : "out of memory");
   }
   sqlite3_busy_timeout(raw, 10000);
-  // A commit is acknowledged to a client (201) only once it is on disk: synchronous=FULL.
-  auto status =
-      db->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
-  if (!status) return status.error().context("configuring {}", path.string());
+  if (!pragmas.empty()) {
+    auto status = db->exec(pragmas);
+    if (!status) return status.error().context("configuring {}", path.string());
+  }
   return db;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& path) {
+  // A commit is acknowledged to a client (201) only once it is on disk: synchronous=FULL.
+  return open_with(path.string(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                   "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
+                   "open", path);
 }
 
 Result<std::unique_ptr<Database>> Database::open_for_bulk_load(const std::filesystem::path& path) {
-  sqlite3* raw = nullptr;
-  int rc =
-      sqlite3_open_v2(path.c_str(), &raw,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
-  std::unique_ptr<Database> db(new Database(raw));
-  if (rc != SQLITE_OK) {
-    return make_error(ErrorCode::kIo, "create {}: {}", path.string(),
-                      raw ? sqlite3_errmsg(raw) : "out of memory");
-  }
-  auto status = db->exec("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;");
-  if (!status) return status.error().context("configuring {}", path.string());
-  return db;
+  return open_with(path.string(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                   "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;", "create", path);
 }
 
 Result<std::unique_ptr<Database>> Database::open_readonly(const std::filesystem::path& path) {
-  sqlite3* raw = nullptr;
   // immutable=1: the file is never changed while open (DB updates replace it by rename), so
   // SQLite needs no locks and no -wal/-shm files beside it.
-  std::string uri = "file:" + path.string() + "?immutable=1";
-  int rc = sqlite3_open_v2(uri.c_str(), &raw,
-                           SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nullptr);
-  std::unique_ptr<Database> db(new Database(raw));
-  if (rc != SQLITE_OK) {
-    return make_error(ErrorCode::kIo, "open {}: {}", path.string(),
-                      raw ? sqlite3_errmsg(raw) : "out of memory");
-  }
-  return db;
+  return open_with("file:" + path.string() + "?immutable=1", SQLITE_OPEN_READONLY | SQLITE_OPEN_URI,
+                   "", "open", path);
 }
 
 Database::~Database() {

@@ -85,6 +85,10 @@ class Database {
   int64_t last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
 
   Error error(std::string_view what) const;
+  // Takes ownership of a connection opened elsewhere (the open functions).
+  static std::unique_ptr<Database> adopt(sqlite3* db) {
+    return std::unique_ptr<Database>(new Database(db));
+  }
 
  private:
   explicit Database(sqlite3* db) : db_(db) {}

@@ -159,28 +159,37 @@ int verify_pgp(const SignFlags& f) {
   return kExitPolicyFailed;
 }
 
+// --annotation KEY=VALUE... into the payload's optional.
+Status add_annotations(const SignFlags& f, sign::SimpleSigning& payload) {
+  for (const auto& a : f.annotations) {
+    auto eq = a.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return make_error(ErrorCode::kInvalidArgument, "--annotation {}: expected KEY=VALUE", a);
+    }
+    payload.optional[a.substr(0, eq)] = a.substr(eq + 1);
+  }
+  return Ok{};
+}
+
+// --key FILE, decrypted with $PORTCULLIS_KEY_PASSWORD when it is encrypted.
+Result<sign::PrivateKey> load_private_key(const SignFlags& f) {
+  if (f.key.empty()) {
+    return make_error(ErrorCode::kInvalidArgument, "give --key FILE or --gpg-key FINGERPRINT");
+  }
+  auto text = read_file(f.key);
+  if (!text) return make_error(ErrorCode::kInvalidArgument, "{}", text.error().what());
+  const char* password = std::getenv("PORTCULLIS_KEY_PASSWORD");
+  return sign::PrivateKey::from_pem(*text, password != nullptr ? password : "", f.key);
+}
+
 int sign_image(const SignFlags& f) {
   if (!f.gpg_key.empty()) {
     sign::SimpleSigning payload;
     payload.type = std::string(f.type == "binauthz" ? sign::kBinauthzType : sign::kAtomicType);
-    for (const auto& a : f.annotations) {
-      auto eq = a.find('=');
-      if (eq == std::string::npos || eq == 0) {
-        return report(
-            make_error(ErrorCode::kInvalidArgument, "--annotation {}: expected KEY=VALUE", a));
-      }
-      payload.optional[a.substr(0, eq)] = a.substr(eq + 1);
-    }
+    if (auto s = add_annotations(f, payload); !s) return report(s.error());
     return sign_pgp(f, std::move(payload));
   }
-  if (f.key.empty()) {
-    return report(
-        make_error(ErrorCode::kInvalidArgument, "give --key FILE or --gpg-key FINGERPRINT"));
-  }
-  auto text = read_file(f.key);
-  if (!text) return report(make_error(ErrorCode::kInvalidArgument, "{}", text.error().what()));
-  const char* password = std::getenv("PORTCULLIS_KEY_PASSWORD");
-  auto key = sign::PrivateKey::from_pem(*text, password != nullptr ? password : "", f.key);
+  auto key = load_private_key(f);
   if (!key) return report(key.error());
   auto algorithm = algorithm_for(f, key->type());
   if (!algorithm) return report(algorithm.error());
@@ -195,14 +204,7 @@ int sign_image(const SignFlags& f) {
     return report(make_error(ErrorCode::kInvalidArgument,
                              "--type {}: use cosign, atomic or binauthz", f.type));
   }
-  for (const auto& a : f.annotations) {
-    auto eq = a.find('=');
-    if (eq == std::string::npos || eq == 0) {
-      return report(
-          make_error(ErrorCode::kInvalidArgument, "--annotation {}: expected KEY=VALUE", a));
-    }
-    payload.optional[a.substr(0, eq)] = a.substr(eq + 1);
-  }
+  if (auto s = add_annotations(f, payload); !s) return report(s.error());
   auto target = connect(f, "pull,push");
   if (!target) return report(target.error());
   auto digest = sign::resolve_digest(*target->client, target->ref);
@@ -232,10 +234,7 @@ int attest_image(const SignFlags& f) {
     return report(
         make_error(ErrorCode::kInvalidArgument, "{}: the predicate is not JSON", f.predicate));
   }
-  auto text = read_file(f.key);
-  if (!text) return report(make_error(ErrorCode::kInvalidArgument, "{}", text.error().what()));
-  const char* password = std::getenv("PORTCULLIS_KEY_PASSWORD");
-  auto key = sign::PrivateKey::from_pem(*text, password != nullptr ? password : "", f.key);
+  auto key = load_private_key(f);
   if (!key) return report(key.error());
   auto algorithm = algorithm_for(f, key->type());
   if (!algorithm) return report(algorithm.error());
