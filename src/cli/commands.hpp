@@ -26,6 +26,9 @@ void register_db(CLI::App& app, Runner& run);
 void register_policy(CLI::App& app, Runner& run);
 void register_key(CLI::App& app, Runner& run);
 void register_sign(CLI::App& app, Runner& run);
+void register_verify(CLI::App& app, Runner& run);
+void register_attestor(CLI::App& app, Runner& run);
+void register_vouch(CLI::App& app, Runner& run);
 // `db update`, under the `db` subcommand.
 void register_db_update(CLI::App& db, Runner& run);
 

@@ -28,6 +28,9 @@ int main(int argc, char** argv) {
   register_policy(app, run);
   register_key(app, run);
   register_sign(app, run);
+  register_verify(app, run);
+  register_attestor(app, run);
+  register_vouch(app, run);
   register_debug(app, run);
   try {
     app.parse(argc, argv);

@@ -4,6 +4,8 @@
 
 #include "base/log.hpp"
 #include "cli/commands.hpp"
+#include "pipeline/attestor_api.hpp"
+#include "pipeline/vouch_api.hpp"
 #include "registry/service.hpp"
 
 namespace portcullis::cli {
@@ -24,7 +26,9 @@ int serve(const ServeFlags& flags) {
   if (!flags.config.empty()) {
     auto loaded = settings.load_yaml_file(flags.config);
     if (!loaded) return report(loaded.error());
-    auto unknown = settings.unknown_keys(registry::service_config_keys());
+    auto known = registry::service_config_keys();
+    known.insert({"vouch.config", "vouch.tls_verify"});
+    auto unknown = settings.unknown_keys(known);
     if (!unknown.empty()) {
       for (const auto& u : unknown) std::fprintf(stderr, "portcullis: %s\n", u.c_str());
       return kExitUsage;
@@ -57,6 +61,18 @@ int serve(const ServeFlags& flags) {
 
   auto service = registry::Service::open(std::move(*config));
   if (!service) return report(service.error());
+  pipeline::mount_attestor_api((*service)->registry(), *(*service)->data().metadata);
+  auto vouch_config = settings.get_string("vouch.config", "");
+  if (!vouch_config) return report(vouch_config.error());
+  if (!vouch_config->empty()) {
+    auto voucher = pipeline::load_voucher_config(*vouch_config);
+    if (!voucher) return report(voucher.error());
+    auto tls_verify = settings.get_bool("vouch.tls_verify", true);
+    if (!tls_verify) return report(tls_verify.error());
+    pipeline::mount_vouch_api((*service)->registry(),
+                              std::make_shared<const pipeline::VoucherConfig>(std::move(*voucher)),
+                              *tls_verify);
+  }
   auto listening = (*service)->listen();
   if (!listening) return report(listening.error());
 

@@ -25,6 +25,8 @@ struct Layer {
 struct Image {
   std::string reference;  // as the user gave it
   std::optional<Digest> manifest_digest;
+  std::string manifest_media_type;  // with manifest_digest
+  int64_t manifest_size = 0;
   std::string config_json;
   Digest config_digest = digest_of("");
   oci::Platform platform;

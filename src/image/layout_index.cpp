@@ -53,6 +53,8 @@ Result<Image> resolve_layout_index(std::string_view index_json, const std::strin
       continue;
     }
     image.manifest_digest = chosen->digest;
+    image.manifest_media_type = m->media_type;
+    image.manifest_size = static_cast<int64_t>(body->size());
     image.config_digest = m->config->digest;
     auto config = verified(read_blob, m->config->digest, "config", location);
     if (!config) return config.error();

@@ -74,6 +74,8 @@ class RegistrySource final : public ImageSource {
         continue;
       }
       image.manifest_digest = digest;
+      image.manifest_media_type = m->media_type;
+      image.manifest_size = static_cast<int64_t>(res->body.size());
       image.config_digest = m->config->digest;
       auto config = get("/v2/" + ref_.repository + "/blobs/" + m->config->digest.str(), "");
       if (!config) return config.error();

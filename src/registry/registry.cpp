@@ -103,6 +103,11 @@ http::Response Registry::dispatch(http::Request& request, const Route& route) {
       }
       return auth_.issue_token(request);
     case RouteKind::kUnknown:
+      for (const auto& [prefix, handler] : apis_) {
+        if (request.path == prefix || request.path.starts_with(prefix + "/")) {
+          return serve_api(request, handler);
+        }
+      }
       return error_response(RegistryError::kNotFound, fmt::format("{} is not a registry API path",
                                                                   request.path.substr(0, 200)));
     default:
@@ -188,6 +193,22 @@ http::Response Registry::dispatch(http::Request& request, const Route& route) {
   return error_response(
       RegistryError::kUnsupported,
       fmt::format("{} is not supported on this path", http::beast_http::to_string(method)));
+}
+
+void Registry::mount(std::string prefix, ApiHandler handler) {
+  apis_.emplace_back(std::move(prefix), std::move(handler));
+}
+
+http::Response Registry::serve_api(http::Request& request, const ApiHandler& handler) {
+  if (!auth_.options().enabled) return handler(request, Identity{"", true, false, {}});
+  auto identity = auth_.identify(request);
+  if (!identity || identity->user.empty()) {
+    auto res = error_response(RegistryError::kUnauthorized,
+                              identity ? "authentication required" : identity.error().message());
+    res.set("WWW-Authenticate", "Basic realm=\"portcullis\"");
+    return res;
+  }
+  return handler(request, *identity);
 }
 
 http::Response Registry::metrics_page() {

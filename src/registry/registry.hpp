@@ -2,10 +2,12 @@
 // for blobs, uploads, manifests, tags, catalog and referrers.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "base/digest.hpp"
 #include "http/message.hpp"
@@ -29,6 +31,17 @@ class Registry {
            const store::CommitLock& commit_lock, Authenticator& auth, Metrics& metrics);
 
   http::Response handle(http::Request& request);
+
+  // Serves paths below `prefix` (outside /v2/) with `handler`, for APIs of higher modules
+  // (attestors, vouch). Callers are authenticated first: anonymous callers get a 401 with a
+  // Basic challenge when authentication is on; with it off every caller is an admin. Mount
+  // before the server starts.
+  using ApiHandler = std::function<http::Response(http::Request&, const Identity&)>;
+  void mount(std::string prefix, ApiHandler handler);
+  // What `identity` may do on `repository` (for API handlers).
+  unsigned allowed(const Identity& identity, std::string_view repository) {
+    return auth_.allowed(identity, repository);
+  }
   void observe(const http::Exchange& exchange);
 
  private:
@@ -62,6 +75,7 @@ class Registry {
   http::Response list_catalog(Call& call);
   http::Response list_referrers(Call& call);
   http::Response metrics_page();
+  http::Response serve_api(http::Request& request, const ApiHandler& handler);
 
   // Upload helpers.
   std::optional<http::Response> check_upload(Call& call, const std::string& id);
@@ -82,6 +96,7 @@ class Registry {
   const store::CommitLock& commit_lock_;
   Authenticator& auth_;
   Metrics& metrics_;
+  std::vector<std::pair<std::string, ApiHandler>> apis_;
   std::mutex sessions_mutex_;
   std::unordered_map<std::string, std::shared_ptr<UploadSession>> sessions_;
 };

@@ -51,6 +51,8 @@ class Service {
   void run() { server_->run(); }
   void shutdown() { server_->shutdown(config_.drain_timeout); }
   DataDir& data() { return data_; }
+  Registry& registry() { return *registry_; }
+  const ServiceConfig& config() const { return config_; }
 
  private:
   Service() = default;

@@ -128,4 +128,26 @@ Result<PgpVerified> pgp_verify(std::string_view signed_message, std::string_view
   return make_error(ErrorCode::kPermissionDenied, "bad OpenPGP signature: {}", why);
 }
 
+Result<std::vector<std::string>> pgp_import(std::string_view armored_key,
+                                            const std::string& gpg_home) {
+  auto ctx = context(gpg_home);
+  if (!ctx) return ctx.error();
+  auto in = data_from(armored_key);
+  if (!in) return in.error();
+  if (auto e = gpgme_op_import(ctx->get(), in->get()); e != 0) {
+    return make_error(ErrorCode::kInvalidArgument, "OpenPGP key import: {}", message(e));
+  }
+  gpgme_import_result_t result = gpgme_op_import_result(ctx->get());
+  std::vector<std::string> out;
+  for (gpgme_import_status_t s = result != nullptr ? result->imports : nullptr; s != nullptr;
+       s = s->next) {
+    if (gpgme_err_code(s->result) == GPG_ERR_NO_ERROR && s->fpr != nullptr)
+      out.emplace_back(s->fpr);
+  }
+  if (out.empty()) {
+    return make_error(ErrorCode::kInvalidArgument, "no OpenPGP public key in the armored text");
+  }
+  return out;
+}
+
 }  // namespace portcullis::sign

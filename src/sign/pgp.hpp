@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/result.hpp"
 
@@ -23,5 +24,9 @@ struct PgpVerified {
 // `fingerprint` is given and the valid signature is by another key.
 Result<PgpVerified> pgp_verify(std::string_view message, std::string_view fingerprint,
                                const std::string& gpg_home);
+
+// Imports armored public keys into the keyring of `gpg_home`; their fingerprints.
+Result<std::vector<std::string>> pgp_import(std::string_view armored_key,
+                                            const std::string& gpg_home);
 
 }  // namespace portcullis::sign

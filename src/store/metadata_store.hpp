@@ -103,6 +103,13 @@ class MetadataStore {
   virtual Result<std::vector<User>> list_users() = 0;
   virtual Result<bool> delete_user(std::string_view name) = 0;
   virtual Status put_grant(const Grant& grant) = 0;
+
+  // Attestors by name, each a JSON document. put: false when `create_only` and it exists.
+  virtual Result<bool> put_attestor(std::string_view name, std::string_view document,
+                                    bool create_only) = 0;
+  virtual Result<std::optional<std::string>> get_attestor(std::string_view name) = 0;
+  virtual Result<std::vector<std::string>> list_attestors() = 0;  // documents, by name
+  virtual Result<bool> delete_attestor(std::string_view name) = 0;
   virtual Result<bool> revoke_grant(std::string_view user, std::string_view scope) = 0;
   virtual Result<std::vector<Grant>> grants_for(std::string_view user) = 0;
 

@@ -409,6 +409,52 @@ Result<bool> SqliteMetadataStore::delete_user(std::string_view name) {
   return (*db)->changes() > 0;
 }
 
+Result<bool> SqliteMetadataStore::put_attestor(std::string_view name, std::string_view document,
+                                               bool create_only) {
+  auto db = acquire();
+  if (!db) return db.error();
+  auto stmt = (*db)->prepare_cached(
+      create_only ? "INSERT INTO attestors(name, document, updated_at) VALUES(?, ?, ?) "
+                    "ON CONFLICT DO NOTHING"
+                  : "INSERT INTO attestors(name, document, updated_at) VALUES(?, ?, ?) "
+                    "ON CONFLICT DO UPDATE SET document = excluded.document, "
+                    "updated_at = excluded.updated_at");
+  if (!stmt) return stmt.error();
+  stmt->bind(1, name).bind(2, document).bind(3, unix_now());
+  PORTCULLIS_TRY(stmt->run());
+  return (*db)->changes() > 0;
+}
+
+Result<std::optional<std::string>> SqliteMetadataStore::get_attestor(std::string_view name) {
+  auto db = acquire();
+  if (!db) return db.error();
+  auto stmt = (*db)->prepare_cached("SELECT document FROM attestors WHERE name = ?");
+  if (!stmt) return stmt.error();
+  stmt->bind(1, name);
+  auto row = stmt->step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<std::string>();
+  return std::optional<std::string>(stmt->text(0));
+}
+
+Result<std::vector<std::string>> SqliteMetadataStore::list_attestors() {
+  auto db = acquire();
+  if (!db) return db.error();
+  auto stmt = (*db)->prepare_cached("SELECT document FROM attestors ORDER BY name");
+  if (!stmt) return stmt.error();
+  return stmt->collect([](Statement& s) { return s.text(0); });
+}
+
+Result<bool> SqliteMetadataStore::delete_attestor(std::string_view name) {
+  auto db = acquire();
+  if (!db) return db.error();
+  auto stmt = (*db)->prepare_cached("DELETE FROM attestors WHERE name = ?");
+  if (!stmt) return stmt.error();
+  stmt->bind(1, name);
+  PORTCULLIS_TRY(stmt->run());
+  return (*db)->changes() > 0;
+}
+
 Status SqliteMetadataStore::put_grant(const Grant& grant) {
   auto db = acquire();
   if (!db) return db.error();

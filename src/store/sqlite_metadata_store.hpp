@@ -48,6 +48,11 @@ class SqliteMetadataStore final : public MetadataStore {
   Result<std::optional<User>> get_user(std::string_view name) override;
   Result<std::vector<User>> list_users() override;
   Result<bool> delete_user(std::string_view name) override;
+  Result<bool> put_attestor(std::string_view name, std::string_view document,
+                            bool create_only) override;
+  Result<std::optional<std::string>> get_attestor(std::string_view name) override;
+  Result<std::vector<std::string>> list_attestors() override;
+  Result<bool> delete_attestor(std::string_view name) override;
   Status put_grant(const Grant& grant) override;
   Result<bool> revoke_grant(std::string_view user, std::string_view scope) override;
   Result<std::vector<Grant>> grants_for(std::string_view user) override;
