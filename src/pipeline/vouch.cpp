@@ -83,8 +83,7 @@ Status snakeoil(Context& ctx, CheckResult& r) {
     auto s = policy::severity_of(f);
     if (s < ctx.config.failon) continue;
     ++at_or_above;
-    r.details.push_back(fmt::format("{} in {} {}: {}", f.id, f.purl, f.installed_version,
-                                    policy::severity_name(s)));
+    r.details.push_back(fmt::format("{} in {}: {}", f.id, f.purl, policy::severity_name(s)));
   }
   r.success = at_or_above == 0;
   if (!r.success) {
