@@ -12,7 +12,10 @@
 #include "cli/commands.hpp"
 #include "cli/db_path.hpp"
 #include "cli/image_input.hpp"
+#include "cli/scan_attest.hpp"
+#include "cli/sign_target.hpp"
 #include "policy/evaluate.hpp"
+#include "policy/predicates.hpp"
 #include "policy/report.hpp"
 #include "sbom/writers.hpp"
 #include "vuln/database.hpp"
@@ -33,6 +36,8 @@ struct ScanFlags {
   std::string ignorefile;
   std::vector<std::string> vex;
   int db_max_age_days = 7;
+  bool attest = false;
+  std::string key;
 };
 
 int processing_error(const Error& e) {
@@ -105,6 +110,14 @@ int scan(const ScanFlags& f) {
                              "--format {}: use table, json, sarif, cyclonedx-json or junit",
                              f.format));
   }
+  if (f.attest && (f.key.empty() || is_local_image(f.input.image))) {
+    return report(make_error(ErrorCode::kInvalidArgument, "{}",
+                             f.key.empty() ? "--attest needs --key FILE"
+                                           : "--attest stores attestations with the image: give a "
+                                             "registry image (for a local one, use `portcullis "
+                                             "attest --output DIR`)"));
+  }
+  std::string started = now_rfc3339();
   policy::Policy pol;
   auto inputs = read_inputs(f, pol);
   if (!inputs) return report(inputs.error());
@@ -152,6 +165,16 @@ int scan(const ScanFlags& f) {
     document = policy::verdict_table(verdict, to_terminal);
   }
   if (int rc = write_output(f.output, document); rc != kExitOk) return rc;
+  if (f.attest) {
+    policy::ScanTimes times{started, now_rfc3339()};
+    auto sbom = sbom::cyclonedx_document(image->inventory, subject_of(f.input, *image));
+    auto attached =
+        attach_attestations(f.input, f.key,
+                            {{"cyclonedx", sbom},
+                             {"vuln", policy::vuln_predicate(verdict, in.db, "0.1.0", times)},
+                             {"verdict", policy::verdict_predicate(pol, verdict, in.db, times)}});
+    if (!attached) return report(attached.error());
+  }
   if (f.format != "table") {
     // The verdict in one line on stderr, whatever the report format.
     std::fprintf(stderr, "portcullis: policy %s: %s\n", verdict.policy.c_str(),
@@ -187,6 +210,11 @@ void register_scan(CLI::App& app, Runner& run) {
       ->envname("PORTCULLIS_DB_MAX_AGE");
   cmd->add_option("--vex", f->vex, "OpenVEX document (repeatable): not_affected suppresses")
       ->allow_extra_args(false);
+  cmd->add_flag("--attest", f->attest,
+                "Attach the SBOM, the vulnerability report and the verdict to the image as "
+                "signed attestations (registry images; needs --key)");
+  cmd->add_option("--key", f->key,
+                  "--attest: PEM private key (PORTCULLIS_KEY_PASSWORD decrypts it)");
   cmd->callback([f, &run] { run = [f] { return scan(*f); }; });
 }
 

@@ -51,6 +51,35 @@ grep -q "DSSE envelope not verified" "$WORK/out" || fail "other key, attestation
 expect 1 verify "$REG/stage/app:1" --key ours.pub --tls-verify=false --attestation-type cyclonedx
 grep -q "predicate type https://slsa.dev/provenance/v1, not" "$WORK/out" || fail "type: $(cat "$WORK/out")"
 
+# --- scan --attest: SBOM, vulnerability report and verdict attached in one step ---
+"$BIN" db build --out vuln.db --feeds "$SHARED/vulndata/osv/npm" >/dev/null 2>db.err || fail "db build: $(cat db.err)"
+expect 2 scan "$REG/stage/app:1" --db vuln.db --attest --tls-verify=false
+expect 2 scan "oci:$LAYOUT:debian-base" --db vuln.db --attest --key ours.key
+# debian-base fails the built-in policy (root user): the verdict is attested all the same.
+expect 1 scan "$REG/stage/app:1" --db vuln.db --attest --key ours.key --tls-verify=false --format json
+[ "$(grep -c "attested $REG/stage/app@$app" "$WORK/err")" = 3 ] || fail "scan --attest: $(cat "$WORK/err")"
+for t in cyclonedx vuln verdict; do
+  expect 0 verify "$REG/stage/app:1" --key ours.pub --tls-verify=false --attestation-type $t
+done
+skopeo inspect --raw --tls-verify=false "docker://$REG/stage/app:${app/:/-}.att" >att.json || fail "no .att tag"
+python3 - att.json "$REG" <<'PY' || fail "verdict predicate"
+import base64, json, subprocess, sys
+m = json.load(open(sys.argv[1]))
+layers = {l["annotations"]["predicateType"]: l["digest"] for l in m["layers"]}
+d = layers["https://portcullis.dev/attestation/verdict/v1"]
+env = json.loads(subprocess.run(["curl", "-sf", f"http://{sys.argv[2]}/v2/stage/app/blobs/{d}"], capture_output=True, check=True).stdout)
+st = json.loads(base64.b64decode(env["payload"]))
+p = st["predicate"]
+assert st["_type"] == "https://in-toto.io/Statement/v1" and st["subject"][0]["name"].endswith("/stage/app"), st
+assert p["policy"] == {"name": "portcullis-default", "version": "1"}, p["policy"]
+assert p["result"] == "FAILED" and any(r["name"] == "not-root" and not r["passed"] for r in p["rules"]), p
+assert p["db"]["sources"][0]["advisories"] > 0, p["db"]
+d = layers["https://cyclonedx.org/bom"]
+env = json.loads(subprocess.run(["curl", "-sf", f"http://{sys.argv[2]}/v2/stage/app/blobs/{d}"], capture_output=True, check=True).stdout)
+bom = json.loads(base64.b64decode(env["payload"]))["predicate"]
+assert bom["bomFormat"] == "CycloneDX" and len(bom["components"]) >= 88, len(bom["components"])
+PY
+
 # --- distribution 2.8 (no referrers API): the tag schema ---
 DPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 cat >dist.yml <<YML
