@@ -3,6 +3,7 @@
 // reference. Exit 0 verified, 1 not verified (each candidate listed with why it was rejected),
 // 2 usage, 3 processing error.
 #include <cstdio>
+#include <filesystem>
 
 #include "base/file.hpp"
 #include "cli/commands.hpp"
@@ -129,7 +130,8 @@ int verify_image(const SignFlags& f) {
     type = *uri;
   }
   // OpenPGP attestor keys with a detached signature file (skopeo standalone-sign's form).
-  bool from_file = !f.signatures.empty() && !is_local_image(f.image);
+  std::error_code ec;
+  bool from_file = !f.signatures.empty() && std::filesystem::is_regular_file(f.signatures, ec);
   std::string digest;
   std::vector<sign::StoredSignature> signatures;
   std::vector<sign::StoredAttestation> attestations;

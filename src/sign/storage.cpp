@@ -137,13 +137,17 @@ struct Layer {
 };
 
 // The layers of `media_type` in one manifest, with their content.
+// A layer already collected (the same signature in both layouts) is one candidate: `seen`.
 Status collect_layers(ArtifactStore& store, const nlohmann::json& manifest,
                       std::string_view media_type, const std::string& where,
-                      std::vector<Layer>& out) {
+                      std::set<std::string>& seen, std::vector<Layer>& out) {
   for (const auto& layer : array_field(manifest, "layers")) {
     if (!layer.is_object() || layer.value("mediaType", "") != media_type) continue;
     auto digest = Digest::parse(layer.value("digest", ""));
     if (!digest) continue;  // not a candidate: nothing to fetch
+    if (!seen.insert(digest->str() + " " + object_field(layer, "annotations").dump()).second) {
+      continue;
+    }
     auto blob = store.get_blob(*digest);
     if (!blob) return blob.error();
     out.push_back({std::move(*blob), digest->str(), object_field(layer, "annotations"),
@@ -157,10 +161,11 @@ Result<std::vector<Layer>> fetch_layers(ArtifactStore& store, std::string_view m
                                         std::string_view suffix, std::string_view artifact_type,
                                         std::string_view media_type) {
   std::vector<Layer> out;
+  std::set<std::string> seen;
   std::string tag = tag_for(manifest_digest, suffix);
   auto tagged = manifest_json(store, tag);
   if (!tagged) return tagged.error();
-  PORTCULLIS_TRY(collect_layers(store, *tagged, media_type, "tag " + tag, out));
+  PORTCULLIS_TRY(collect_layers(store, *tagged, media_type, "tag " + tag, seen, out));
 
   auto listed = store.referrers(manifest_digest);
   if (!listed) return listed.error();
@@ -180,15 +185,9 @@ Result<std::vector<Layer>> fetch_layers(ArtifactStore& store, std::string_view m
     if (!manifest) return manifest.error();
     // A referrer must name this image as its subject, whatever the listing says.
     if (object_field(*manifest, "subject").value("digest", "") != manifest_digest) continue;
-    PORTCULLIS_TRY(collect_layers(store, *manifest, media_type, "referrer " + digest, out));
+    PORTCULLIS_TRY(collect_layers(store, *manifest, media_type, "referrer " + digest, seen, out));
   }
-  // The same layer in both layouts is one candidate.
-  std::set<std::string> seen;
-  std::vector<Layer> unique;
-  for (auto& l : out) {
-    if (seen.insert(l.digest + " " + l.annotations.dump()).second) unique.push_back(std::move(l));
-  }
-  return unique;
+  return out;
 }
 
 }  // namespace

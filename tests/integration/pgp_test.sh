@@ -47,4 +47,23 @@ expect 2 sign "$BASE" --gpg-key 0000000000000000000000000000000000000000 --ident
 # skopeo agrees about the tampering portcullis catches.
 skopeo standalone-verify "$WORK/manifest.json" registry.example/app:1 "$OTHER" "$WORK/ours.sig" >/dev/null 2>&1 \
   && fail "skopeo accepted a signature for another key"
+# Binary Authorization attestors with asciiArmoredPgpPublicKey: the skopeo signature verifies
+# under the signer's attestor, not under the other key's; a wrong explicit id is refused.
+attestor_yaml() {  # NAME FINGERPRINT [ID]
+  echo "- name: projects/p/attestors/$1"
+  echo "  userOwnedGrafeasNote:"
+  echo "    noteReference: projects/p/notes/$1"
+  echo "    publicKeys:"
+  echo "    - id: \"${3:-$2}\""
+  echo "      asciiArmoredPgpPublicKey: |"
+  gpg --armor --export "$2" | sed 's/^/        /'
+}
+{ attestor_yaml signer "$SIGNER"; attestor_yaml other "$OTHER"; } >"$WORK/attestors.yaml"
+expect 0 verify "$BASE" --attestor signer --attestors "$WORK/attestors.yaml" --signature "$WORK/skopeo.sig" --identity registry.example/app:1
+grep -q "by attestor signer: .*signed by $SIGNER (OpenPGP)" "$WORK/out" || fail "PGP attestor: $(cat "$WORK/out")"
+expect 1 verify "$BASE" --attestor signer --attestor projects/p/attestors/other --attestors "$WORK/attestors.yaml" --signature "$WORK/skopeo.sig"
+grep -q "NOT verified .* by attestor other" "$WORK/out" || fail "PGP other attestor: $(cat "$WORK/out")"
+attestor_yaml bad "$SIGNER" "$OTHER" >"$WORK/bad.yaml"
+expect 2 verify "$BASE" --attestor bad --attestors "$WORK/bad.yaml" --signature "$WORK/skopeo.sig"
+grep -q "is not the key's fingerprint" "$WORK/err" || fail "wrong PGP id: $(cat "$WORK/err")"
 echo "pgp: skopeo->portcullis and portcullis->skopeo verified; 4 tamperings rejected"
