@@ -23,8 +23,8 @@ std::optional<std::pair<std::string, std::string>> basic_credentials(const http:
 
 }  // namespace
 
-void mount_vouch_api(registry::Registry& registry, std::shared_ptr<const VoucherConfig> config,
-                     bool tls_verify) {
+void mount_vouch_api(registry::Registry& registry,
+                     const std::shared_ptr<const VoucherConfig>& config, bool tls_verify) {
   registry.mount(
       "/vouch", [config, tls_verify](http::Request& request, const registry::Identity& who) {
         if (request.method != http::Verb::post) {

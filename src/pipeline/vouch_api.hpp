@@ -12,7 +12,7 @@
 namespace portcullis::pipeline {
 
 // `tls_verify` applies to the registry the image is in (false allows plain-HTTP registries).
-void mount_vouch_api(registry::Registry& registry, std::shared_ptr<const VoucherConfig> config,
-                     bool tls_verify);
+void mount_vouch_api(registry::Registry& registry,
+                     const std::shared_ptr<const VoucherConfig>& config, bool tls_verify);
 
 }  // namespace portcullis::pipeline

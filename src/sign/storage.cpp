@@ -96,16 +96,16 @@ Status push_referrer(ArtifactStore& store, const Subject& subject, std::string_v
                      std::string_view media_type, const std::string& content,
                      const nlohmann::json& layer_annotations,
                      const nlohmann::json& manifest_annotations) {
-  const std::string empty = "{}";
+  static const std::string kEmptyJson = "{}";
   PORTCULLIS_TRY(store.put_blob(content));
-  PORTCULLIS_TRY(store.put_blob(empty));
+  PORTCULLIS_TRY(store.put_blob(kEmptyJson));
   auto layer = descriptor(std::string(media_type), content);
   layer["annotations"] = layer_annotations;
   nlohmann::json manifest = {
       {"schemaVersion", 2},
       {"mediaType", kManifestType},
       {"artifactType", artifact_type},
-      {"config", descriptor(kEmptyType, empty)},
+      {"config", descriptor(kEmptyType, kEmptyJson)},
       {"layers", nlohmann::json::array({layer})},
       {"subject",
        {{"mediaType", subject.media_type}, {"digest", subject.digest}, {"size", subject.size}}}};
