@@ -29,6 +29,7 @@ void register_sign(CLI::App& app, Runner& run);
 void register_verify(CLI::App& app, Runner& run);
 void register_attestor(CLI::App& app, Runner& run);
 void register_vouch(CLI::App& app, Runner& run);
+void register_admit(CLI::App& app, Runner& run);
 // `db update`, under the `db` subcommand.
 void register_db_update(CLI::App& db, Runner& run);
 

@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   register_verify(app, run);
   register_attestor(app, run);
   register_vouch(app, run);
+  register_admit(app, run);
   register_debug(app, run);
   try {
     app.parse(argc, argv);

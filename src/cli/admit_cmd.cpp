@@ -1,0 +1,224 @@
+// portcullis admit validate | evaluate | serve: Binary Authorization policies, evaluated for
+// images on the command line or served as a Kubernetes validating admission webhook.
+#include <csignal>
+#include <cstdio>
+#include <thread>
+
+#include "admit/evaluate.hpp"
+#include "admit/webhook.hpp"
+#include "base/file.hpp"
+#include "base/log.hpp"
+#include "cli/commands.hpp"
+#include "http/server.hpp"
+#include "image/image.hpp"
+#include "sign/attestor.hpp"
+
+namespace portcullis::cli {
+namespace {
+
+struct AdmitFlags {
+  std::vector<std::string> files;   // validate
+  std::string policy;               // evaluate, serve
+  std::vector<std::string> images;  // evaluate
+  std::string cluster;
+  std::string ns = "default";
+  std::string service_account = "default";
+  std::string attestors;  // YAML/JSON file; else each registry's attestor API
+  std::string creds;
+  bool tls_verify = true;
+  bool fail_open = false;
+  int cache_ttl_seconds = 300;
+  // serve
+  std::string listen = "127.0.0.1:8443";
+  std::string tls_cert;
+  std::string tls_key;
+  std::string audit_log = "-";
+  uint64_t audit_max_bytes = 100 << 20;
+  int audit_keep = 5;
+};
+
+int validate(const AdmitFlags& f) {
+  int rc = kExitOk;
+  for (const auto& path : f.files) {
+    auto p = admit::load_admission_policy(path);
+    if (!p) {
+      std::fprintf(stderr, "portcullis: %s\n", p.error().what().c_str());
+      rc = kExitUsage;
+      continue;
+    }
+    std::printf(
+        "%s: valid (%zu exemption patterns, %zu cluster, %zu namespace, %zu service "
+        "account, %zu Istio rules; global policy %s)\n",
+        path.c_str(), p->admission_whitelist_patterns.size(), p->cluster_rules.size(),
+        p->namespace_rules.size(), p->service_account_rules.size(), p->istio_rules.size(),
+        p->global_policy_evaluation ? "ENABLE" : "DISABLE");
+  }
+  return rc;
+}
+
+Result<admit::VerifierOptions> verifier_options(const AdmitFlags& f) {
+  admit::VerifierOptions o;
+  o.tls_verify = f.tls_verify;
+  o.fail_open = f.fail_open;
+  o.cache_ttl = std::chrono::seconds(f.cache_ttl_seconds);
+  if (!f.attestors.empty()) {
+    auto text = read_file(f.attestors);
+    if (!text) return make_error(ErrorCode::kInvalidArgument, "{}", text.error().what());
+    auto parsed = sign::parse_attestors(*text, f.attestors);
+    if (!parsed) return parsed.error();
+    o.attestors = std::move(*parsed);
+  }
+  image::RegistryOptions given;
+  given.tls_verify = f.tls_verify;
+  if (!f.creds.empty()) {
+    auto colon = f.creds.find(':');
+    if (colon == std::string::npos) {
+      return make_error(ErrorCode::kInvalidArgument, "--creds must be USER:PASSWORD");
+    }
+    given.username = f.creds.substr(0, colon);
+    given.password = f.creds.substr(colon + 1);
+  }
+  o.credentials =
+      [given](const oci::Reference& ref) -> Result<std::pair<std::string, std::string>> {
+    auto found = image::registry_credentials(ref, given);
+    if (!found) return found.error();
+    return std::pair(found->username, found->password);
+  };
+  return o;
+}
+
+int evaluate(const AdmitFlags& f) {
+  auto policy = admit::load_admission_policy(f.policy);
+  if (!policy) return report(policy.error());
+  auto options = verifier_options(f);
+  if (!options) return report(options.error());
+  for (const auto& image : f.images) {
+    if (auto ref = oci::parse_reference(image); !ref) return report(ref.error());
+  }
+  admit::Verifier verifier(std::move(*options));
+  admit::Deployment where{f.cluster, f.ns, f.service_account, ""};
+  bool all_allowed = true;
+  for (const auto& image : f.images) {
+    auto d = admit::evaluate_image(*policy, where, image, verifier);
+    all_allowed = all_allowed && d.allowed;
+    const char* decision = d.conforms  ? "ALLOWED"
+                           : d.allowed ? "ALLOWED (dry run: would be denied)"
+                                       : "DENIED";
+    std::printf("%s%s%s: %s\n  rule: %s", image.c_str(), d.digest.empty() ? "" : " @ ",
+                d.digest.c_str(), decision, d.rule.c_str());
+    if (!d.exempt) {
+      std::printf(" (%s, %s)", std::string(admit::evaluation_mode_name(d.evaluation_mode)).c_str(),
+                  std::string(admit::enforcement_mode_name(d.enforcement_mode)).c_str());
+    }
+    std::printf("\n");
+    for (const auto& r : d.reasons) std::printf("  %s\n", r.c_str());
+  }
+  return all_allowed ? kExitOk : kExitPolicyFailed;
+}
+
+int serve(const AdmitFlags& f) {
+  auto colon = f.listen.rfind(':');
+  if (colon == std::string::npos) {
+    return report(
+        make_error(ErrorCode::kInvalidArgument, "--listen {} is not HOST:PORT", f.listen));
+  }
+  http::ServerOptions server;
+  server.host = f.listen.substr(0, colon);
+  try {
+    server.port = static_cast<uint16_t>(std::stoi(f.listen.substr(colon + 1)));
+  } catch (const std::exception&) {
+    return report(make_error(ErrorCode::kInvalidArgument, "--listen {}: bad port", f.listen));
+  }
+  server.tls_cert = f.tls_cert;
+  server.tls_key = f.tls_key;
+  if (f.tls_cert.empty() || f.tls_key.empty()) {
+    return report(make_error(ErrorCode::kInvalidArgument,
+                             "--tls-cert and --tls-key are required: the API server calls "
+                             "webhooks over HTTPS only"));
+  }
+  auto options = verifier_options(f);
+  if (!options) return report(options.error());
+  admit::WebhookOptions wo{f.policy, f.cluster, f.audit_log, f.audit_max_bytes, f.audit_keep};
+  auto webhook = admit::Webhook::open(std::move(wo), std::move(*options));
+  if (!webhook) return report(webhook.error());
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+  admit::Webhook* w = webhook->get();
+  http::Server http_server(server, [w](http::Request& r) { return w->handle(r); });
+  if (auto s = http_server.listen(); !s) return report(s.error());
+  log::info("admission webhook listening", {{"address", server.host},
+                                            {"port", http_server.port()},
+                                            {"policy", f.policy},
+                                            {"cluster", f.cluster}});
+  http::Server* srv = &http_server;
+  std::thread waiter([srv, w, signals] {
+    for (;;) {
+      int signal = 0;
+      sigwait(&signals, &signal);
+      if (signal == SIGHUP) {
+        (void)w->reload();
+        continue;
+      }
+      srv->shutdown(std::chrono::seconds(10));
+      return;
+    }
+  });
+  waiter.detach();
+  http_server.run();
+  return kExitOk;
+}
+
+void add_verifier_flags(CLI::App* cmd, AdmitFlags& f) {
+  cmd->add_option("--policy", f.policy, "Binary Authorization policy YAML")->required();
+  cmd->add_option("--cluster", f.cluster,
+                  "This cluster as location.clusterId (clusterAdmissionRules)");
+  cmd->add_option("--attestors", f.attestors,
+                  "Attestors YAML/JSON (default: each image registry's attestor API)");
+  cmd->add_option("--creds", f.creds, "USER:PASSWORD for registries (default: auth files)");
+  cmd->add_option("--tls-verify", f.tls_verify, "Verify registries' TLS (default true)");
+  cmd->add_flag("--fail-open", f.fail_open,
+                "Allow (with a warning) when a registry cannot be reached; default fail-closed");
+  cmd->add_option("--cache-ttl", f.cache_ttl_seconds,
+                  "Seconds an attestation check is cached per (digest, attestors) (default 300)");
+}
+
+}  // namespace
+
+void register_admit(CLI::App& app, Runner& run) {
+  auto* cmd = app.add_subcommand("admit", "Binary Authorization policies and admission webhook");
+  cmd->require_subcommand(1);
+
+  auto v = std::make_shared<AdmitFlags>();
+  auto* validate_cmd = cmd->add_subcommand("validate", "Check policy files: exit 0 valid, 2 not");
+  validate_cmd->add_option("file", v->files, "Policy YAML")->required();
+  validate_cmd->callback([v, &run] { run = [v] { return validate(*v); }; });
+
+  auto e = std::make_shared<AdmitFlags>();
+  auto* eval_cmd = cmd->add_subcommand(
+      "evaluate", "Decide images under a policy: exit 0 allowed, 1 denied, 2 invalid, 3 error");
+  add_verifier_flags(eval_cmd, *e);
+  eval_cmd->add_option("image", e->images, "Image references")->required();
+  eval_cmd->add_option("--namespace", e->ns, "Kubernetes namespace (default \"default\")");
+  eval_cmd->add_option("--service-account", e->service_account,
+                       "Service account in that namespace (default \"default\")");
+  eval_cmd->callback([e, &run] { run = [e] { return evaluate(*e); }; });
+
+  auto s = std::make_shared<AdmitFlags>();
+  auto* serve_cmd = cmd->add_subcommand("serve", "Run the validating admission webhook (HTTPS)");
+  add_verifier_flags(serve_cmd, *s);
+  serve_cmd->add_option("--listen", s->listen, "HOST:PORT (default 127.0.0.1:8443)");
+  serve_cmd->add_option("--tls-cert", s->tls_cert, "PEM certificate chain")->required();
+  serve_cmd->add_option("--tls-key", s->tls_key, "PEM private key")->required();
+  serve_cmd->add_option("--audit-log", s->audit_log, "Audit log file, or - for stdout (default)");
+  serve_cmd->add_option("--audit-max-bytes", s->audit_max_bytes,
+                        "Rotate the audit log past this size (default 100 MiB; 0 never)");
+  serve_cmd->add_option("--audit-keep", s->audit_keep, "Rotated audit logs kept (default 5)");
+  serve_cmd->callback([s, &run] { run = [s] { return serve(*s); }; });
+}
+
+}  // namespace portcullis::cli
