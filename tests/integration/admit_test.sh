@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# Admission control end to end: a signed (attested) image and an unsigned one in a portcullis
+# registry; `admit validate` and `admit evaluate`; the webhook over real HTTPS answering
+# AdmissionReviews built from the objects kubectl writes (`kubectl create deployment|job|cronjob
+# --dry-run=client -o json`; Pod, ReplicaSet, StatefulSet and DaemonSet objects are derived from
+# kubectl's Deployment, since `kubectl run` and friends need a live API server); dry-run,
+# break-glass, the audit log, metrics, and a policy reload on SIGHUP.
+source "$(dirname "$0")/lib.sh"
+
+PORTCULLIS_AUTH_ENABLED=false start_server "$WORK/data"
+BIN=$(readlink -f "$BIN")
+cd "$WORK"
+expect() {  # expect WANT_EXIT ARGS...
+  local want=$1; shift
+  set +e; "$BIN" "$@" >"$WORK/out" 2>"$WORK/err"; local got=$?; set -e
+  [ "$got" = "$want" ] || fail "portcullis $* exited $got, want $want: $(cat "$WORK/out" "$WORK/err")"
+}
+skopeo copy -q --dest-tls-verify=false "oci:$LAYOUT:debian-base" "docker://$REG/verified/app:1" || fail "seed"
+skopeo copy -q --dest-tls-verify=false "oci:$LAYOUT:node-app" "docker://$REG/stage/app:1" || fail "seed"
+skopeo copy -q --dest-tls-verify=false "oci:$LAYOUT:debian-base" "docker://$REG/tools/debug:1" || fail "seed"
+"$BIN" key generate --type ecdsa-p256 --out ci >/dev/null
+"$BIN" key generate --type ecdsa-p256 --out mallory >/dev/null
+expect 0 sign "$REG/verified/app:1" --key ci.key --type binauthz --tls-verify=false
+expect 0 sign "$REG/stage/app:1" --key mallory.key --type binauthz --tls-verify=false
+{
+  echo "name: projects/p/attestors/built-by-ci"
+  echo "userOwnedGrafeasNote:"
+  echo "  noteReference: projects/p/notes/built-by-ci"
+  echo "  publicKeys:"
+  echo "  - pkixPublicKey:"
+  echo "      signatureAlgorithm: ECDSA_P256_SHA256"
+  echo "      publicKeyPem: |"
+  sed 's/^/        /' ci.pub
+} >attestors.yaml
+cat >policy.yaml <<YML
+name: projects/p/policy
+globalPolicyEvaluationMode: ENABLE
+admissionWhitelistPatterns:
+- namePattern: $REG/tools/**
+defaultAdmissionRule:
+  evaluationMode: REQUIRE_ATTESTATION
+  enforcementMode: ENFORCED_BLOCK_AND_AUDIT_LOG
+  requireAttestationsBy: [projects/p/attestors/built-by-ci]
+kubernetesNamespaceAdmissionRules:
+  sandbox:
+    evaluationMode: ALWAYS_DENY
+    enforcementMode: DRYRUN_AUDIT_LOG_ONLY
+clusterAdmissionRules:
+  us-east1-a.locked:
+    evaluationMode: ALWAYS_DENY
+    enforcementMode: ENFORCED_BLOCK_AND_AUDIT_LOG
+YML
+
+# --- validate ---
+expect 0 admit validate policy.yaml
+sed '0,/ALWAYS_DENY/s//ALWAYS_DENIED/' policy.yaml >bad.yaml
+expect 2 admit validate bad.yaml
+grep -q 'bad.yaml:11: kubernetesNamespaceAdmissionRules\[sandbox\].evaluationMode: "ALWAYS_DENIED" is not one of' "$WORK/err" \
+  || fail "validate message: $(cat "$WORK/err")"
+
+# --- evaluate ---
+E=(admit evaluate --policy policy.yaml --attestors attestors.yaml --tls-verify=false)
+expect 0 "${E[@]}" "$REG/verified/app:1"
+grep -q "ALLOWED" "$WORK/out" && grep -q "attested by projects/p/attestors/built-by-ci" "$WORK/out" || fail "evaluate signed: $(cat "$WORK/out")"
+expect 1 "${E[@]}" "$REG/stage/app:1"
+grep -q "DENIED" "$WORK/out" && grep -q "attestor projects/p/attestors/built-by-ci: none of 1 attestation(s) verifies" "$WORK/out" \
+  || fail "evaluate other key: $(cat "$WORK/out")"
+expect 1 "${E[@]}" "$REG/stage/missing:1"
+grep -q "cannot resolve the image to a digest" "$WORK/out" || fail "unresolvable: $(cat "$WORK/out")"
+expect 0 "${E[@]}" "$REG/tools/debug:1" registry.k8s.io/pause:3.9
+grep -q "exempt: matches namePattern $REG/tools/\*\*" "$WORK/out" && grep -q "system image" "$WORK/out" || fail "exempt: $(cat "$WORK/out")"
+expect 0 "${E[@]}" --namespace sandbox "$REG/verified/app:1"
+grep -q "dry run: would be denied" "$WORK/out" || fail "dry run: $(cat "$WORK/out")"
+expect 1 "${E[@]}" --cluster us-east1-a.locked "$REG/verified/app:1"
+expect 2 "${E[@]}" "UPPER/Case:1"
+expect 2 admit evaluate --policy bad.yaml "$REG/verified/app:1"
+
+# --- the webhook over HTTPS ---
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=webhook \
+  -addext "subjectAltName=IP:127.0.0.1" -keyout tls.key -out tls.crt 2>/dev/null || fail "openssl"
+WPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+cp policy.yaml live.yaml
+"$BIN" admit serve --policy live.yaml --attestors attestors.yaml --tls-verify=false --tls-cert tls.crt --tls-key tls.key \
+  --listen 127.0.0.1:$WPORT --audit-log audit.jsonl --cluster us-east1-a.prod >webhook.log 2>&1 &
+WPID=$!
+trap 'kill $WPID 2>/dev/null || true; cleanup' EXIT
+for _ in $(seq 1 50); do curl -sf --cacert tls.crt "https://127.0.0.1:$WPORT/healthz" >/dev/null && break; sleep 0.1; done
+curl -sf --cacert tls.crt "https://127.0.0.1:$WPORT/healthz" | grep -q ok || fail "webhook healthz: $(cat webhook.log)"
+
+# Workload objects for IMAGE, by kind: kubectl's own, or derived from kubectl's Deployment.
+objects() {  # DIR IMAGE
+  mkdir -p "$1"
+  kubectl create deployment web --image="$2" --dry-run=client -o json >"$1/Deployment.json"
+  kubectl create job batch --image="$2" --dry-run=client -o json >"$1/Job.json"
+  kubectl create cronjob nightly --image="$2" --schedule="0 3 * * *" --dry-run=client -o json >"$1/CronJob.json"
+  python3 - "$1" <<'PY'
+import copy, json, os, sys
+d = sys.argv[1]
+dep = json.load(open(os.path.join(d, "Deployment.json")))
+t = dep["spec"]["template"]
+pod = {"apiVersion": "v1", "kind": "Pod", "metadata": dict(t["metadata"], name="web-pod"), "spec": t["spec"]}
+json.dump(pod, open(os.path.join(d, "Pod.json"), "w"))
+for kind in ("ReplicaSet", "StatefulSet", "DaemonSet"):
+    o = copy.deepcopy(dep); o["kind"] = kind
+    if kind == "StatefulSet": o["spec"]["serviceName"] = "web"
+    if kind == "DaemonSet": o["spec"].pop("replicas", None); o["spec"].pop("strategy", None)
+    json.dump(o, open(os.path.join(d, kind + ".json"), "w"))
+PY
+}
+# review KIND OBJECT_FILE NAMESPACE -> response on stdout
+review() {
+  python3 - "$1" "$2" "$3" >review.json <<'PY'
+import json, sys, uuid
+kind, path, ns = sys.argv[1:4]
+obj = json.load(open(path))
+group = {"Pod": "", "Job": "batch", "CronJob": "batch"}.get(kind, "apps")
+print(json.dumps({"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview", "request": {
+  "uid": str(uuid.uuid4()), "kind": {"group": group, "version": "v1", "kind": kind},
+  "resource": {"group": group, "version": "v1", "resource": kind.lower() + "s"},
+  "namespace": ns, "operation": "CREATE", "object": obj,
+  "userInfo": {"username": "kubernetes-admin"}}}))
+PY
+  curl -sf --cacert tls.crt -H 'Content-Type: application/json' --data-binary @review.json \
+    "https://127.0.0.1:$WPORT/validate"
+}
+allowed() { python3 -c 'import json,sys; r=json.load(sys.stdin)["response"]; print("allowed" if r["allowed"] else "denied: " + r["status"]["message"]); [print("warning: " + w) for w in r.get("warnings", [])]'; }
+
+objects signed "$REG/verified/app:1"
+objects unsigned "$REG/stage/app:1"
+kinds=(Pod Deployment ReplicaSet StatefulSet DaemonSet Job CronJob)
+for kind in "${kinds[@]}"; do
+  out=$(review $kind signed/$kind.json prod | allowed)
+  [ "$out" = allowed ] || fail "$kind with the attested image: $out"
+  out=$(review $kind unsigned/$kind.json prod | allowed)
+  case "$out" in
+    "denied: portcullis denied $kind prod/"*"image $REG/stage/app:1 (containers[0]): defaultAdmissionRule (REQUIRE_ATTESTATION, ENFORCED_BLOCK_AND_AUDIT_LOG)"*) ;;
+    *) fail "$kind with the unsigned image: $out" ;;
+  esac
+  out=$(review $kind unsigned/$kind.json sandbox | allowed)
+  case "$out" in
+    allowed*"warning: dry run, would be denied: image $REG/stage/app:1"*"ALWAYS_DENY"*) ;;
+    *) fail "$kind in the dry-run namespace: $out" ;;
+  esac
+done
+# Break-glass admits and is audited.
+kubectl annotate --local -f unsigned/Deployment.json alpha.image-policy.k8s.io/break-glass=true --dry-run=client -o json >glass.json
+out=$(review Deployment glass.json prod | allowed)
+case "$out" in allowed*"warning: break-glass"*) ;; *) fail "break-glass: $out" ;; esac
+python3 - audit.jsonl "$REG" <<'PY' || fail "audit log: $(tail -3 audit.jsonl)"
+import json, sys
+events = [json.loads(l) for l in open(sys.argv[1])]
+assert len(events) == 7 * 3 + 1, len(events)
+by = {}
+for e in events: by.setdefault(e["result"], []).append(e)
+assert len(by["ALLOWED"]) == 7 and len(by["DENIED"]) == 7 and len(by["DRYRUN_DENIED"]) == 7, {k: len(v) for k, v in by.items()}
+g = by["BREAK_GLASS"][0]
+assert g["breakGlass"] is True and g["kind"] == "Deployment" and g["namespace"] == "prod", g
+a = by["ALLOWED"][0]
+for key in ("time", "uid", "cluster", "namespace", "serviceAccount", "kind", "name", "image", "digest", "rule", "evaluationMode", "enforcementMode", "result", "reasons", "breakGlass"):
+    assert key in a, key
+assert a["cluster"] == "us-east1-a.prod" and a["digest"].startswith("sha256:") and a["serviceAccount"] == "default", a
+PY
+curl -sf --cacert tls.crt "https://127.0.0.1:$WPORT/metrics" >metrics.txt
+grep -q 'portcullis_admission_decisions_total{result="DENIED",rule="defaultAdmissionRule",mode="ENFORCED_BLOCK_AND_AUDIT_LOG"} 7' metrics.txt || fail "metrics: $(cat metrics.txt)"
+hits=$(awk '/^portcullis_admission_cache_hits_total/{print $2}' metrics.txt)
+[ "$hits" -ge 10 ] || fail "cache hits: $hits"
+# A malformed review is a 400, not a decision.
+code=$(curl -s -o /dev/null -w '%{http_code}' --cacert tls.crt --data '{"kind":"x"}' "https://127.0.0.1:$WPORT/validate")
+[ "$code" = 400 ] || fail "malformed review: $code"
+# Reload on SIGHUP: the default rule becomes ALWAYS_ALLOW, and the unsigned image is admitted.
+sed -i 's/evaluationMode: REQUIRE_ATTESTATION/evaluationMode: ALWAYS_ALLOW/; /requireAttestationsBy/d' live.yaml
+kill -HUP $WPID; sleep 0.3
+out=$(review Pod unsigned/Pod.json prod | allowed)
+[ "$out" = allowed ] || fail "after reload: $out"
+grep -q "policy reloaded" webhook.log || fail "no reload logged: $(cat webhook.log)"
+echo "admit_test: OK (7 workload kinds: attested allowed, unsigned denied, dry-run warned; break-glass audited)"
