@@ -28,7 +28,8 @@ struct VerifierOptions {
   Credentials credentials;                // unset: anonymous
   bool tls_verify = true;
   std::chrono::seconds cache_ttl{300};
-  bool fail_open = false;  // registry unreachable: allow (with a warning) instead of deny
+  bool fail_open = false;    // registry unreachable: allow (with a warning) instead of deny
+  long timeout_seconds = 5;  // per registry request: bounds the time an admission review takes
 };
 
 struct AttestationCheck {

@@ -28,6 +28,7 @@ struct AdmitFlags {
   bool tls_verify = true;
   bool fail_open = false;
   int cache_ttl_seconds = 300;
+  long timeout_seconds = 5;
   // serve
   std::string listen = "127.0.0.1:8443";
   std::string tls_cert;
@@ -61,6 +62,7 @@ Result<admit::VerifierOptions> verifier_options(const AdmitFlags& f) {
   o.tls_verify = f.tls_verify;
   o.fail_open = f.fail_open;
   o.cache_ttl = std::chrono::seconds(f.cache_ttl_seconds);
+  o.timeout_seconds = f.timeout_seconds;
   if (!f.attestors.empty()) {
     auto text = read_file(f.attestors);
     if (!text) return make_error(ErrorCode::kInvalidArgument, "{}", text.error().what());
@@ -183,6 +185,9 @@ void add_verifier_flags(CLI::App* cmd, AdmitFlags& f) {
   cmd->add_option("--tls-verify", f.tls_verify, "Verify registries' TLS (default true)");
   cmd->add_flag("--fail-open", f.fail_open,
                 "Allow (with a warning) when a registry cannot be reached; default fail-closed");
+  cmd->add_option("--registry-timeout", f.timeout_seconds,
+                  "Seconds each registry request may take before the image counts as "
+                  "unverifiable (fail-closed unless --fail-open; default 5)");
   cmd->add_option("--cache-ttl", f.cache_ttl_seconds,
                   "Seconds an attestation check is cached per (digest, attestors) (default 300)");
 }

@@ -2,11 +2,15 @@
 #include <csignal>
 #include <thread>
 
+#include "admit/webhook.hpp"
+#include "base/file.hpp"
 #include "base/log.hpp"
 #include "cli/commands.hpp"
+#include "image/image.hpp"
 #include "pipeline/attestor_api.hpp"
 #include "pipeline/vouch_api.hpp"
 #include "registry/service.hpp"
+#include "sign/attestor.hpp"
 
 namespace portcullis::cli {
 namespace {
@@ -21,13 +25,69 @@ struct ServeFlags {
   std::string log_format;
 };
 
+// With admission.policy set, the admission webhook is served at /admission/validate (with
+// /admission/healthz and /admission/metrics), unauthenticated, over the server's TLS.
+Status mount_admission(const Settings& settings, registry::Registry& registry) {
+  auto policy = settings.get_string("admission.policy", "");
+  if (!policy) return policy.error();
+  if (policy->empty()) return Ok{};
+  admit::WebhookOptions w;
+  w.policy_path = *policy;
+  auto cluster = settings.get_string("admission.cluster", "");
+  auto audit = settings.get_string("admission.audit_log", "-");
+  auto attestors = settings.get_string("admission.attestors", "");
+  auto fail_open = settings.get_bool("admission.fail_open", false);
+  auto tls_verify = settings.get_bool("admission.tls_verify", true);
+  if (!cluster || !audit || !attestors || !fail_open || !tls_verify) {
+    return !cluster     ? cluster.error()
+           : !audit     ? audit.error()
+           : !attestors ? attestors.error()
+           : !fail_open ? fail_open.error()
+                        : tls_verify.error();
+  }
+  w.cluster = *cluster;
+  w.audit_log = *audit;
+  admit::VerifierOptions v;
+  v.fail_open = *fail_open;
+  v.tls_verify = *tls_verify;
+  if (!attestors->empty()) {
+    auto text = read_file(*attestors);
+    if (!text) return text.error();
+    auto parsed = sign::parse_attestors(*text, *attestors);
+    if (!parsed) return parsed.error();
+    v.attestors = std::move(*parsed);
+  }
+  bool verify = *tls_verify;
+  v.credentials =
+      [verify](const oci::Reference& ref) -> Result<std::pair<std::string, std::string>> {
+    image::RegistryOptions given;
+    given.tls_verify = verify;
+    auto found = image::registry_credentials(ref, given);
+    if (!found) return found.error();
+    return std::pair(found->username, found->password);
+  };
+  auto webhook = admit::Webhook::open(std::move(w), std::move(v));
+  if (!webhook) return webhook.error();
+  std::shared_ptr<admit::Webhook> shared(std::move(*webhook));
+  registry.mount(
+      "/admission",
+      [shared](http::Request& request, const registry::Identity&) {
+        request.path = request.path.substr(std::string_view("/admission").size());
+        return shared->handle(request);
+      },
+      true);
+  return Ok{};
+}
+
 int serve(const ServeFlags& flags) {
   Settings settings;
   if (!flags.config.empty()) {
     auto loaded = settings.load_yaml_file(flags.config);
     if (!loaded) return report(loaded.error());
     auto known = registry::service_config_keys();
-    known.insert({"vouch.config", "vouch.tls_verify"});
+    known.insert({"vouch.config", "vouch.tls_verify", "admission.policy", "admission.cluster",
+                  "admission.attestors", "admission.audit_log", "admission.fail_open",
+                  "admission.tls_verify"});
     auto unknown = settings.unknown_keys(known);
     if (!unknown.empty()) {
       for (const auto& u : unknown) std::fprintf(stderr, "portcullis: %s\n", u.c_str());
@@ -76,6 +136,9 @@ int serve(const ServeFlags& flags) {
   auto listening = (*service)->listen();
   if (!listening) return report(listening.error());
 
+  if (auto mounted = mount_admission(settings, (*service)->registry()); !mounted) {
+    return report(mounted.error());
+  }
   registry::Service* s = service->get();
   std::thread waiter([s, signals] {
     int signal = 0;

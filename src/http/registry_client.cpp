@@ -41,6 +41,7 @@ std::map<std::string, std::string> challenge_params(std::string_view header) {
 RegistryClient::RegistryClient(RegistryEndpoint endpoint) : endpoint_(std::move(endpoint)) {
   ClientOptions options;
   options.tls_verify = endpoint_.tls_verify;
+  options.timeout_seconds = endpoint_.timeout_seconds;
   client_ = std::make_unique<Client>(options);
 }
 

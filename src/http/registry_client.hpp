@@ -22,6 +22,7 @@ struct RegistryEndpoint {
   bool tls_verify = true;
   std::string actions = "pull";  // token scope actions: "pull" or "pull,push"
   std::string location;          // how errors name it (the user's reference)
+  long timeout_seconds = 300;    // per request, connection included
 };
 
 class RegistryClient {

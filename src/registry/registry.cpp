@@ -103,9 +103,9 @@ http::Response Registry::dispatch(http::Request& request, const Route& route) {
       }
       return auth_.issue_token(request);
     case RouteKind::kUnknown:
-      for (const auto& [prefix, handler] : apis_) {
-        if (request.path == prefix || request.path.starts_with(prefix + "/")) {
-          return serve_api(request, handler);
+      for (const auto& api : apis_) {
+        if (request.path == api.prefix || request.path.starts_with(api.prefix + "/")) {
+          return serve_api(request, api);
         }
       }
       return error_response(RegistryError::kNotFound, fmt::format("{} is not a registry API path",
@@ -195,11 +195,13 @@ http::Response Registry::dispatch(http::Request& request, const Route& route) {
       fmt::format("{} is not supported on this path", http::beast_http::to_string(method)));
 }
 
-void Registry::mount(std::string prefix, ApiHandler handler) {
-  apis_.emplace_back(std::move(prefix), std::move(handler));
+void Registry::mount(std::string prefix, ApiHandler handler, bool public_endpoint) {
+  apis_.push_back({std::move(prefix), std::move(handler), public_endpoint});
 }
 
-http::Response Registry::serve_api(http::Request& request, const ApiHandler& handler) {
+http::Response Registry::serve_api(http::Request& request, const Api& api) {
+  const ApiHandler& handler = api.handler;
+  if (api.public_endpoint) return handler(request, Identity{});
   if (!auth_.options().enabled) return handler(request, Identity{"", true, false, {}});
   auto identity = auth_.identify(request);
   if (!identity || identity->user.empty()) {

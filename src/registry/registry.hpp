@@ -33,11 +33,12 @@ class Registry {
   http::Response handle(http::Request& request);
 
   // Serves paths below `prefix` (outside /v2/) with `handler`, for APIs of higher modules
-  // (attestors, vouch). Callers are authenticated first: anonymous callers get a 401 with a
-  // Basic challenge when authentication is on; with it off every caller is an admin. Mount
-  // before the server starts.
+  // (attestors, vouch, the admission webhook). Callers are authenticated first: anonymous
+  // callers get a 401 with a Basic challenge when authentication is on; with it off every
+  // caller is an admin. A `public_endpoint` skips authentication (the Kubernetes API server
+  // calling the admission webhook has no registry account). Mount before the server starts.
   using ApiHandler = std::function<http::Response(http::Request&, const Identity&)>;
-  void mount(std::string prefix, ApiHandler handler);
+  void mount(std::string prefix, ApiHandler handler, bool public_endpoint = false);
   // What `identity` may do on `repository` (for API handlers).
   unsigned allowed(const Identity& identity, std::string_view repository) {
     return auth_.allowed(identity, repository);
@@ -75,7 +76,12 @@ class Registry {
   http::Response list_catalog(Call& call);
   http::Response list_referrers(Call& call);
   http::Response metrics_page();
-  http::Response serve_api(http::Request& request, const ApiHandler& handler);
+  struct Api {
+    std::string prefix;
+    ApiHandler handler;
+    bool public_endpoint;
+  };
+  http::Response serve_api(http::Request& request, const Api& api);
 
   // Upload helpers.
   std::optional<http::Response> check_upload(Call& call, const std::string& id);
@@ -96,7 +102,7 @@ class Registry {
   const store::CommitLock& commit_lock_;
   Authenticator& auth_;
   Metrics& metrics_;
-  std::vector<std::pair<std::string, ApiHandler>> apis_;
+  std::vector<Api> apis_;
   std::mutex sessions_mutex_;
   std::unordered_map<std::string, std::shared_ptr<UploadSession>> sessions_;
 };

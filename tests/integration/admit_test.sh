@@ -173,4 +173,25 @@ kill -HUP $WPID; sleep 0.3
 out=$(review Pod unsigned/Pod.json prod | allowed)
 [ "$out" = allowed ] || fail "after reload: $out"
 grep -q "policy reloaded" webhook.log || fail "no reload logged: $(cat webhook.log)"
+# The same webhook mounted inside `portcullis serve` (authentication on; the webhook path needs
+# none), over the server's TLS.
+SPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+PORTCULLIS_ADMIN_PASSWORD=x PORTCULLIS_ADMISSION_POLICY=policy.yaml PORTCULLIS_ADMISSION_ATTESTORS=attestors.yaml \
+  PORTCULLIS_ADMISSION_TLS_VERIFY=false PORTCULLIS_ADMISSION_AUDIT_LOG=serve-audit.jsonl \
+  "$BIN" serve --data "$WORK/data2" --listen 127.0.0.1:$SPORT --tls-cert tls.crt --tls-key tls.key >serve2.log 2>&1 &
+SPID=$!
+trap 'kill $WPID $SPID 2>/dev/null || true; cleanup' EXIT
+for _ in $(seq 1 50); do curl -sf --cacert tls.crt "https://127.0.0.1:$SPORT/admission/healthz" >/dev/null && break; sleep 0.1; done
+# review() writes review.json (and asks the standalone webhook); the same body goes to serve.
+mounted() { curl -sf --cacert tls.crt -H 'Content-Type: application/json' --data-binary @review.json \
+  "https://127.0.0.1:$SPORT/admission/validate" | allowed; }
+review Pod signed/Pod.json prod >/dev/null
+out=$(mounted)
+[ "$out" = allowed ] || fail "mounted webhook, attested image: $out $(tail -5 serve2.log)"
+review Pod unsigned/Pod.json prod >/dev/null
+out=$(mounted)
+case "$out" in "denied: portcullis denied Pod prod/"*) ;; *) fail "mounted webhook, unsigned: $out" ;; esac
+[ "$(wc -l <serve-audit.jsonl)" = 2 ] || fail "mounted webhook audit: $(cat serve-audit.jsonl)"
+code=$(curl -s -o /dev/null -w '%{http_code}' --cacert tls.crt "https://127.0.0.1:$SPORT/v2/_catalog")
+[ "$code" = 401 ] || fail "registry API without credentials: $code"
 echo "admit_test: OK (7 workload kinds: attested allowed, unsigned denied, dry-run warned; break-glass audited)"
