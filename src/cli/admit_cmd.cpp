@@ -4,10 +4,13 @@
 #include <cstdio>
 #include <thread>
 
+#include "admit/cv.hpp"
 #include "admit/evaluate.hpp"
 #include "admit/webhook.hpp"
 #include "base/file.hpp"
+#include "base/json_text.hpp"
 #include "base/log.hpp"
+#include "base/settings.hpp"
 #include "cli/commands.hpp"
 #include "http/server.hpp"
 #include "image/image.hpp"
@@ -36,6 +39,10 @@ struct AdmitFlags {
   std::string audit_log = "-";
   uint64_t audit_max_bytes = 100 << 20;
   int audit_keep = 5;
+  // cv
+  std::string pods;
+  std::string kubeconfig;
+  std::string interval;
 };
 
 int validate(const AdmitFlags& f) {
@@ -175,6 +182,72 @@ int serve(const AdmitFlags& f) {
   return kExitOk;
 }
 
+std::string utc_now() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1,
+                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+// One continuous-validation round: violations as JSON lines on stdout, the summary on stderr.
+int cv_round(const AdmitFlags& f, admit::Verifier& verifier) {
+  auto policy = admit::load_admission_policy(f.policy);
+  if (!policy) return report(policy.error());
+  Result<std::string> listing = make_error(ErrorCode::kInvalidArgument, "no pods");
+  std::string where = f.pods;
+  if (!f.pods.empty()) {
+    listing = read_file(f.pods);
+    if (!listing)
+      return report(make_error(ErrorCode::kInvalidArgument, "{}", listing.error().what()));
+  } else {
+    auto access = admit::load_kubeconfig(f.kubeconfig);
+    if (!access) return report(access.error());
+    where = access->server;
+    listing = admit::list_pods(*access);
+    if (!listing) return report(listing.error());
+  }
+  auto pods = admit::parse_pods(*listing, where);
+  if (!pods) return report(pods.error());
+  auto r = admit::validate_pods(*policy, f.cluster, *pods, verifier, utc_now());
+  for (const auto& v : r.violations) std::printf("%s\n", to_json_text(v).c_str());
+  std::fflush(stdout);
+  std::fprintf(stderr, "%-12s %-12s %-14s\n%-12zu %-12zu %-14zu\n", "PODS", "CONFORMING",
+               "NON-CONFORMING", r.pods, r.conforming, r.violations.size());
+  for (const auto& v : r.violations) {
+    for (const auto& img : v["images"]) {
+      std::fprintf(stderr, "  %s/%s %s: %s: %s\n", v["namespace"].get<std::string>().c_str(),
+                   v["pod"].get<std::string>().c_str(), img["image"].get<std::string>().c_str(),
+                   img["rule"].get<std::string>().c_str(),
+                   img["reasons"].empty() ? "" : img["reasons"][0].get<std::string>().c_str());
+    }
+  }
+  return r.violations.empty() ? kExitOk : kExitPolicyFailed;
+}
+
+int cv(const AdmitFlags& f) {
+  if (f.pods.empty() == f.kubeconfig.empty()) {
+    return report(make_error(ErrorCode::kInvalidArgument, "give --pods FILE or --kubeconfig FILE"));
+  }
+  std::optional<std::chrono::seconds> interval;
+  if (!f.interval.empty()) {
+    auto d = parse_duration(f.interval);
+    if (!d)
+      return report(make_error(ErrorCode::kInvalidArgument, "--interval: {}", d.error().message()));
+    if (d->count() < 1)
+      return report(make_error(ErrorCode::kInvalidArgument, "--interval must be at least 1s"));
+    interval = *d;
+  }
+  auto options = verifier_options(f);
+  if (!options) return report(options.error());
+  admit::Verifier verifier(std::move(*options));
+  for (;;) {
+    int rc = cv_round(f, verifier);
+    if (!interval || rc == kExitUsage) return rc;
+    std::this_thread::sleep_for(*interval);
+  }
+}
+
 void add_verifier_flags(CLI::App* cmd, AdmitFlags& f) {
   cmd->add_option("--policy", f.policy, "Binary Authorization policy YAML")->required();
   cmd->add_option("--cluster", f.cluster,
@@ -224,6 +297,17 @@ void register_admit(CLI::App& app, Runner& run) {
                         "Rotate the audit log past this size (default 100 MiB; 0 never)");
   serve_cmd->add_option("--audit-keep", s->audit_keep, "Rotated audit logs kept (default 5)");
   serve_cmd->callback([s, &run] { run = [s] { return serve(*s); }; });
+
+  auto c = std::make_shared<AdmitFlags>();
+  auto* cv_cmd = cmd->add_subcommand(
+      "cv", "Continuous validation of running pods: exit 0 all conform, 1 some do not, 2, 3");
+  add_verifier_flags(cv_cmd, *c);
+  cv_cmd->add_option("--pods", c->pods, "Pods as `kubectl get pods -A -o json` writes them");
+  cv_cmd->add_option("--kubeconfig", c->kubeconfig,
+                     "List pods through the API server of this kubeconfig's current context");
+  cv_cmd->add_option("--interval", c->interval,
+                     "Re-validate every DURATION (30s, 5m) until stopped; default: once");
+  cv_cmd->callback([c, &run] { run = [c] { return cv(*c); }; });
 }
 
 }  // namespace portcullis::cli

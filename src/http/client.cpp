@@ -83,6 +83,19 @@ Result<ClientResponse> Client::send(const ClientRequest& request) {
     curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
   }
   if (!options_.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, options_.ca_file.c_str());
+  // PEM given as text: libcurl copies the blobs.
+  auto blob = [curl](CURLoption option, const std::string& pem) {
+    if (pem.empty()) return;
+    curl_blob b{const_cast<char*>(pem.data()), pem.size(), CURL_BLOB_COPY};
+    curl_easy_setopt(curl, option, &b);
+  };
+  blob(CURLOPT_CAINFO_BLOB, options_.ca_pem);
+  if (!options_.client_cert_pem.empty()) {
+    curl_easy_setopt(curl, CURLOPT_SSLCERTTYPE, "PEM");
+    blob(CURLOPT_SSLCERT_BLOB, options_.client_cert_pem);
+    curl_easy_setopt(curl, CURLOPT_SSLKEYTYPE, "PEM");
+    blob(CURLOPT_SSLKEY_BLOB, options_.client_key_pem);
+  }
   if (!options_.basic_user.empty()) {
     curl_easy_setopt(curl, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
     curl_easy_setopt(curl, CURLOPT_USERNAME, options_.basic_user.c_str());

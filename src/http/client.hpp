@@ -38,6 +38,9 @@ struct ClientOptions {
   long timeout_seconds = 300;
   std::string basic_user;  // with basic_password: HTTP Basic on every request
   std::string basic_password;
+  std::string ca_pem;           // trusted CA certificates as PEM text (kubeconfig's CA data)
+  std::string client_cert_pem;  // TLS client certificate and key as PEM text
+  std::string client_key_pem;
 };
 
 // Initializes libcurl once per process (every user of libcurl here calls it first).

@@ -5,7 +5,8 @@
 # --dry-run=client -o json`; Pod, ReplicaSet, StatefulSet and DaemonSet objects are derived from
 # kubectl's Deployment, since `kubectl run` and friends need a live API server); dry-run,
 # break-glass, the audit log, metrics, and a policy reload on SIGHUP.
-source "$(dirname "$0")/lib.sh"
+HERE=$(cd "$(dirname "$0")" && pwd)
+source "$HERE/lib.sh"
 
 PORTCULLIS_AUTH_ENABLED=false start_server "$WORK/data"
 BIN=$(readlink -f "$BIN")
@@ -194,4 +195,68 @@ case "$out" in "denied: portcullis denied Pod prod/"*) ;; *) fail "mounted webho
 [ "$(wc -l <serve-audit.jsonl)" = 2 ] || fail "mounted webhook audit: $(cat serve-audit.jsonl)"
 code=$(curl -s -o /dev/null -w '%{http_code}' --cacert tls.crt "https://127.0.0.1:$SPORT/v2/_catalog")
 [ "$code" = 401 ] || fail "registry API without credentials: $code"
+# --- continuous validation of running pods ---
+python3 - signed/Pod.json unsigned/Pod.json "$REG" >pods.json <<'PY'
+import hashlib, json, subprocess, sys
+items = []
+for i, path in enumerate(sys.argv[1:3]):
+    pod = json.load(open(path))
+    pod["metadata"].update(name=f"pod-{i}", namespace="prod")
+    image = pod["spec"]["containers"][0]["image"]
+    raw = subprocess.run(["skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + image], capture_output=True, check=True).stdout
+    digest = "sha256:" + hashlib.sha256(raw).hexdigest()
+    name = pod["spec"]["containers"][0]["name"]
+    pod["status"] = {"phase": "Running", "containerStatuses": [{"name": name, "image": image, "imageID": "docker-pullable://" + image.split(":")[0] + ":" + image.split(":")[1] + "@" + digest}]}
+    items.append(pod)
+print(json.dumps({"apiVersion": "v1", "kind": "PodList", "items": items}))
+PY
+C=(admit cv --policy policy.yaml --attestors attestors.yaml --tls-verify=false --cluster us-east1-a.prod)
+expect 1 "${C[@]}" --pods pods.json
+[ "$(wc -l <"$WORK/out")" = 1 ] || fail "cv violations: $(cat "$WORK/out")"
+python3 -c 'import json,sys; v=json.loads(open(sys.argv[1]).read()); assert v["pod"]=="pod-1" and v["namespace"]=="prod" and v["images"][0]["digest"].startswith("sha256:") and v["images"][0]["rule"]=="defaultAdmissionRule", v' "$WORK/out" \
+  || fail "cv violation: $(cat "$WORK/out")"
+grep -q "^2 .*1 .*1" "$WORK/err" || fail "cv summary: $(cat "$WORK/err")"
+# Through a kubeconfig: bearer token, then client certificate (a fake API server over HTTPS).
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=client-ca \
+  -keyout ca.key -out ca.crt 2>/dev/null
+openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=cv-reader -keyout client.key -out client.csr 2>/dev/null
+openssl x509 -req -in client.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 1 -out client.crt 2>/dev/null
+kubeconfig() {  # PORT USER-YAML
+  cat <<KC
+apiVersion: v1
+kind: Config
+current-context: test
+contexts:
+- name: test
+  context: {cluster: fake, user: reader}
+clusters:
+- name: fake
+  cluster:
+    server: https://127.0.0.1:$1
+    certificate-authority-data: $(base64 -w0 tls.crt)
+users:
+- name: reader
+  user:
+$2
+KC
+}
+python3 "$HERE/fake_apiserver.py" tls.crt tls.key pods.json --token s3cret >api1.port &
+API1=$!
+python3 "$HERE/fake_apiserver.py" tls.crt tls.key pods.json --client-ca ca.crt >api2.port &
+API2=$!
+trap 'kill $WPID $SPID $API1 $API2 2>/dev/null || true; cleanup' EXIT
+for _ in $(seq 1 50); do [ -s api1.port ] && [ -s api2.port ] && break; sleep 0.1; done
+kubeconfig "$(cat api1.port)" "    token: s3cret" >token.kubeconfig
+kubeconfig "$(cat api1.port)" "    token: wrong" >badtoken.kubeconfig
+kubeconfig "$(cat api2.port)" "    client-certificate-data: $(base64 -w0 client.crt)
+    client-key-data: $(base64 -w0 client.key)" >cert.kubeconfig
+expect 1 "${C[@]}" --kubeconfig token.kubeconfig
+grep -q '"pod":"pod-1"' "$WORK/out" || fail "cv via token: $(cat "$WORK/out")"
+expect 1 "${C[@]}" --kubeconfig cert.kubeconfig
+grep -q '"pod":"pod-1"' "$WORK/out" || fail "cv via client certificate: $(cat "$WORK/out")"
+expect 3 "${C[@]}" --kubeconfig badtoken.kubeconfig
+grep -q "HTTP 401" "$WORK/err" || fail "cv with a wrong token: $(cat "$WORK/err")"
+expect 2 "${C[@]}"
+expect 2 "${C[@]}" --pods pods.json --interval 0s
+
 echo "admit_test: OK (7 workload kinds: attested allowed, unsigned denied, dry-run warned; break-glass audited)"
