@@ -6,6 +6,7 @@
 
 #include "admit/cv.hpp"
 #include "admit/evaluate.hpp"
+#include "admit/install.hpp"
 #include "admit/webhook.hpp"
 #include "base/file.hpp"
 #include "base/json_text.hpp"
@@ -43,6 +44,13 @@ struct AdmitFlags {
   std::string pods;
   std::string kubeconfig;
   std::string interval;
+  // install
+  std::string install_ns = "portcullis-system";
+  std::string name = "portcullis-admission";
+  std::string image = "portcullis:0.1.0";
+  int webhook_timeout = 10;
+  int days = 365;
+  std::string output;
 };
 
 int validate(const AdmitFlags& f) {
@@ -248,6 +256,38 @@ int cv(const AdmitFlags& f) {
   }
 }
 
+int install(const AdmitFlags& f) {
+  if (auto p = admit::load_admission_policy(f.policy); !p) return report(p.error());
+  admit::InstallOptions o;
+  o.ns = f.install_ns;
+  o.name = f.name;
+  o.image = f.image;
+  o.cluster = f.cluster;
+  o.fail_open = f.fail_open;
+  o.timeout_seconds = f.webhook_timeout;
+  o.certificate_days = f.days;
+  auto policy = read_file(f.policy);
+  if (!policy) return report(make_error(ErrorCode::kInvalidArgument, "{}", policy.error().what()));
+  o.policy_yaml = *policy;
+  if (!f.attestors.empty()) {
+    auto text = read_file(f.attestors);
+    if (!text) return report(make_error(ErrorCode::kInvalidArgument, "{}", text.error().what()));
+    if (auto parsed = sign::parse_attestors(*text, f.attestors); !parsed) {
+      return report(parsed.error());
+    }
+    o.attestors_yaml = *text;
+  }
+  auto manifests = admit::install_manifests(o);
+  if (!manifests) return report(manifests.error());
+  if (f.output.empty() || f.output == "-") {
+    std::fwrite(manifests->data(), 1, manifests->size(), stdout);
+    return kExitOk;
+  }
+  // The file holds a private key: owner-only.
+  if (auto s = write_file_atomic(f.output, *manifests, 0600); !s) return report(s.error());
+  return kExitOk;
+}
+
 void add_verifier_flags(CLI::App* cmd, AdmitFlags& f) {
   cmd->add_option("--policy", f.policy, "Binary Authorization policy YAML")->required();
   cmd->add_option("--cluster", f.cluster,
@@ -297,6 +337,24 @@ void register_admit(CLI::App& app, Runner& run) {
                         "Rotate the audit log past this size (default 100 MiB; 0 never)");
   serve_cmd->add_option("--audit-keep", s->audit_keep, "Rotated audit logs kept (default 5)");
   serve_cmd->callback([s, &run] { run = [s] { return serve(*s); }; });
+
+  auto i = std::make_shared<AdmitFlags>();
+  auto* install_cmd = cmd->add_subcommand(
+      "install", "Print the manifests that run the webhook in a cluster (with a new CA)");
+  install_cmd->add_option("--policy", i->policy, "Binary Authorization policy YAML")->required();
+  install_cmd->add_option("--attestors", i->attestors, "Attestors YAML/JSON for the webhook");
+  install_cmd->add_option("--cluster", i->cluster, "This cluster as location.clusterId");
+  install_cmd->add_option("--namespace", i->install_ns,
+                          "Namespace of the webhook (default portcullis-system; excluded)");
+  install_cmd->add_option("--name", i->name, "Name of its objects (default portcullis-admission)");
+  install_cmd->add_option("--image", i->image, "The portcullis image to run");
+  install_cmd->add_flag("--fail-open", i->fail_open,
+                        "failurePolicy Ignore and --fail-open (default: Fail, fail-closed)");
+  install_cmd->add_option("--timeout", i->webhook_timeout,
+                          "timeoutSeconds for the API server, 1-30 (default 10)");
+  install_cmd->add_option("--days", i->days, "Certificate validity in days (default 365)");
+  install_cmd->add_option("--output,-o", i->output, "Write to FILE (mode 0600) instead of stdout");
+  install_cmd->callback([i, &run] { run = [i] { return install(*i); }; });
 
   auto c = std::make_shared<AdmitFlags>();
   auto* cv_cmd = cmd->add_subcommand(

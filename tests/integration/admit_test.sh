@@ -259,4 +259,45 @@ grep -q "HTTP 401" "$WORK/err" || fail "cv with a wrong token: $(cat "$WORK/err"
 expect 2 "${C[@]}"
 expect 2 "${C[@]}" --pods pods.json --interval 0s
 
+# --- admit install: manifests with a CA that verifies the serving certificate ---
+expect 0 admit install --policy policy.yaml --attestors attestors.yaml --cluster us-east1-a.prod --output install.yaml
+[ "$(stat -c %a install.yaml)" = 600 ] || fail "install output mode"
+expect 0 admit validate "$HERE/../../examples/admission-policy.yaml"
+python3 - install.yaml <<'PY' || fail "install manifests"
+import base64, json, sys, yaml
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
+kinds = [d["kind"] for d in docs]
+assert kinds == ["Namespace", "ConfigMap", "Secret", "Deployment", "Service", "ValidatingWebhookConfiguration"], kinds
+cm, secret, dep, svc, vwc = docs[1], docs[2], docs[3], docs[4], docs[5]
+assert "policy.yaml" in cm["data"] and "attestors.yaml" in cm["data"]
+open("ca.pem", "wb").write(base64.b64decode(vwc["webhooks"][0]["clientConfig"]["caBundle"]))
+open("serving.crt", "wb").write(base64.b64decode(secret["data"]["tls.crt"]))
+open("serving.key", "wb").write(base64.b64decode(secret["data"]["tls.key"]))
+w = vwc["webhooks"][0]
+assert w["failurePolicy"] == "Fail" and w["sideEffects"] == "None" and w["admissionReviewVersions"] == ["v1"]
+assert w["clientConfig"]["service"] == {"namespace": "portcullis-system", "name": "portcullis-admission", "path": "/validate", "port": 443}
+sel = w["namespaceSelector"]["matchExpressions"][0]
+assert sel["operator"] == "NotIn" and sel["values"] == ["kube-system", "portcullis-system"], sel
+resources = sorted(r for rule in w["rules"] for r in rule["resources"])
+assert resources == sorted(["pods", "pods/ephemeralcontainers", "deployments", "replicasets", "statefulsets", "daemonsets", "jobs", "cronjobs"]), resources
+args = dep["spec"]["template"]["spec"]["containers"][0]["args"]
+assert args[:2] == ["admit", "serve"] and "--cluster" in args and "us-east1-a.prod" in args, args
+assert svc["spec"]["ports"][0]["port"] == 443
+PY
+openssl verify -CAfile ca.pem serving.crt >/dev/null || fail "the CA does not verify the serving certificate"
+openssl x509 -in serving.crt -noout -ext subjectAltName | grep -q "DNS:portcullis-admission.portcullis-system.svc" || fail "SAN"
+IPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$BIN" admit serve --policy policy.yaml --tls-cert serving.crt --tls-key serving.key --listen 127.0.0.1:$IPORT >iserve.log 2>&1 &
+IPID=$!
+trap 'kill $WPID $SPID $API1 $API2 $IPID 2>/dev/null || true; cleanup' EXIT
+ok=""
+for _ in $(seq 1 50); do
+  if curl -sf --cacert ca.pem --resolve "portcullis-admission.portcullis-system.svc:$IPORT:127.0.0.1" \
+      "https://portcullis-admission.portcullis-system.svc:$IPORT/healthz" >/dev/null; then ok=1; break; fi
+  sleep 0.1
+done
+[ -n "$ok" ] || fail "the generated certificate does not serve the Service name: $(cat iserve.log)"
+expect 2 admit install --policy bad.yaml
+expect 2 admit install --policy policy.yaml --timeout 31
+
 echo "admit_test: OK (7 workload kinds: attested allowed, unsigned denied, dry-run warned; break-glass audited)"
