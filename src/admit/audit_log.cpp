@@ -21,6 +21,16 @@ Status AuditLog::rotate() {
   return Ok{};
 }
 
+Status AuditLog::open_file() {
+  auto fd = open_append(path_, 0640);
+  if (!fd) return fd.error();
+  fd_ = std::move(*fd);
+  std::error_code ec;
+  size_ = std::filesystem::file_size(path_, ec);
+  if (ec) size_ = 0;
+  return Ok{};
+}
+
 Status AuditLog::write(const nlohmann::json& event) {
   std::string line = to_json_text(event) + "\n";
   std::lock_guard lock(mutex_);
@@ -29,12 +39,15 @@ Status AuditLog::write(const nlohmann::json& event) {
     std::fflush(stdout);
     return Ok{};
   }
-  std::error_code ec;
-  auto size = std::filesystem::file_size(path_, ec);
-  if (!ec && max_bytes_ > 0 && size + line.size() > max_bytes_) PORTCULLIS_TRY(rotate());
-  auto fd = open_append(path_, 0640);
-  if (!fd) return fd.error();
-  return write_all(fd->get(), line);
+  if (fd_.get() < 0) PORTCULLIS_TRY(open_file());
+  if (max_bytes_ > 0 && size_ > 0 && size_ + line.size() > max_bytes_) {
+    fd_ = UniqueFd();
+    PORTCULLIS_TRY(rotate());
+    PORTCULLIS_TRY(open_file());
+  }
+  PORTCULLIS_TRY(write_all(fd_.get(), line));
+  size_ += line.size();
+  return Ok{};
 }
 
 }  // namespace portcullis::admit

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "base/file.hpp"
 #include "base/result.hpp"
 
 namespace portcullis::admit {
@@ -21,8 +22,11 @@ class AuditLog {
 
  private:
   Status rotate();
+  Status open_file();
 
   std::string path_;
+  UniqueFd fd_;        // kept open between writes
+  uint64_t size_ = 0;  // of the open file
   uint64_t max_bytes_;
   int keep_;
   std::mutex mutex_;
