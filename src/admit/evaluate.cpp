@@ -87,10 +87,10 @@ ImageDecision evaluate_image(const AdmissionPolicy& policy, const Deployment& wh
   switch (rule.evaluation_mode) {
     case EvaluationMode::kAlwaysAllow:
       d.conforms = true;
-      d.reasons.push_back("evaluationMode ALWAYS_ALLOW");
+      d.reasons.emplace_back("evaluationMode ALWAYS_ALLOW");
       break;
     case EvaluationMode::kAlwaysDeny:
-      d.reasons.push_back("evaluationMode ALWAYS_DENY");
+      d.reasons.emplace_back("evaluationMode ALWAYS_DENY");
       break;
     case EvaluationMode::kRequireAttestation: {
       auto digest = d.digest.empty() ? verifier.resolve(image) : Result<std::string>(d.digest);
