@@ -74,4 +74,4 @@ kill "$WPID"; wait "$WPID" 2>/dev/null || true
 run_webhook 0
 measure "cold (signatures fetched+verified)" 1 1
 measure "cold (signatures fetched+verified)" 16 2
-echo "audit lines written: $(wc -l <"$WORK/audit.jsonl")"
+echo "audit lines written (rotated at 100 MiB): $(cat "$WORK"/audit.jsonl* | wc -l)"
