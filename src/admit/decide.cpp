@@ -13,13 +13,13 @@ std::string joined(const std::vector<std::string>& parts) {
 }  // namespace
 
 WorkloadDecision decide(const AdmissionPolicy& policy, const std::string& cluster,
-                        const Workload& workload, Verifier& verifier) {
+                        const Workload& workload, Verifier& verifier, Deadline deadline) {
   WorkloadDecision out;
   out.break_glass = workload.break_glass;
   Deployment where{cluster, workload.ns, workload.service_account, ""};
   std::vector<std::string> denied;
   for (const auto& c : workload.images) {
-    auto d = evaluate_image(policy, where, c.image, verifier);
+    auto d = evaluate_image(policy, where, c.image, verifier, deadline);
     std::string what = fmt::format("image {} ({}): {} ({}, {}): {}", c.image, c.field, d.rule,
                                    evaluation_mode_name(d.evaluation_mode),
                                    enforcement_mode_name(d.enforcement_mode), joined(d.reasons));
@@ -27,6 +27,8 @@ WorkloadDecision decide(const AdmissionPolicy& policy, const std::string& cluste
       denied.push_back(what);
     } else if (!d.conforms) {
       out.warnings.push_back("dry run, would be denied: " + what);
+    } else if (d.failed_open) {
+      out.warnings.push_back("admitted unverified: " + what);
     }
     out.images.push_back(std::move(d));
   }

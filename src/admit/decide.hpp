@@ -21,7 +21,8 @@ struct WorkloadDecision {
 };
 
 WorkloadDecision decide(const AdmissionPolicy& policy, const std::string& cluster,
-                        const Workload& workload, Verifier& verifier);
+                        const Workload& workload, Verifier& verifier,
+                        Deadline deadline = kNoDeadline);
 
 // One audit event per image: time, request uid, cluster, namespace, service account, workload
 // kind and name, image and digest, rule, evaluation and enforcement mode, result

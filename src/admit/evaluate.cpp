@@ -61,7 +61,7 @@ SelectedRule select_rule(const AdmissionPolicy& policy, const Deployment& where)
 }
 
 ImageDecision evaluate_image(const AdmissionPolicy& policy, const Deployment& where,
-                             const std::string& image, Verifier& verifier) {
+                             const std::string& image, Verifier& verifier, Deadline deadline) {
   ImageDecision d;
   d.image = image;
   if (auto ref = oci::parse_reference(image); ref && ref->digest) d.digest = ref->digest->str();
@@ -93,16 +93,18 @@ ImageDecision evaluate_image(const AdmissionPolicy& policy, const Deployment& wh
       d.reasons.emplace_back("evaluationMode ALWAYS_DENY");
       break;
     case EvaluationMode::kRequireAttestation: {
-      auto digest = d.digest.empty() ? verifier.resolve(image) : Result<std::string>(d.digest);
+      auto digest =
+          d.digest.empty() ? verifier.resolve(image, deadline) : Result<std::string>(d.digest);
       if (!digest) {
         d.reasons.push_back("cannot resolve the image to a digest: " + digest.error().message());
         break;
       }
       d.digest = *digest;
-      auto check = verifier.check(image, d.digest, rule.require_attestations_by);
+      auto check = verifier.check(image, d.digest, rule.require_attestations_by, deadline);
       if (!check) {
         if (verifier.fail_open()) {
           d.conforms = true;
+          d.failed_open = true;
           d.reasons.push_back("fail-open: attestations not checked: " + check.error().message());
         } else {
           d.reasons.push_back("attestations not checked (fail-closed): " + check.error().message());

@@ -33,13 +33,17 @@ struct ImageDecision {
   std::string rule;    // which rule (or allowlist entry) decided
   EvaluationMode evaluation_mode = EvaluationMode::kAlwaysAllow;
   EnforcementMode enforcement_mode = EnforcementMode::kEnforcedBlockAndAuditLog;
-  bool exempt = false;    // matched the system or exemption allowlist
-  bool conforms = false;  // the rule holds for the image
-  bool allowed = false;   // conforms, or a dry-run rule let it through
+  bool exempt = false;       // matched the system or exemption allowlist
+  bool conforms = false;     // the rule holds for the image
+  bool allowed = false;      // conforms, or a dry-run rule let it through
+  bool failed_open = false;  // admitted unverified: the registry could not be reached
   std::vector<std::string> reasons;
 };
 
+// Registry work stops at `deadline`; an image whose attestations could not be checked in time
+// is then treated as unreachable (fail-closed unless the verifier fails open).
 ImageDecision evaluate_image(const AdmissionPolicy& policy, const Deployment& where,
-                             const std::string& image, Verifier& verifier);
+                             const std::string& image, Verifier& verifier,
+                             Deadline deadline = kNoDeadline);
 
 }  // namespace portcullis::admit

@@ -19,22 +19,28 @@ std::string short_name(const std::string& name) {
 
 Result<http::RegistryEndpoint> Verifier::endpoint(const oci::Reference& ref,
                                                   const std::string& repository,
-                                                  const std::string& location) {
+                                                  const std::string& location, Deadline deadline) {
+  if (deadline != kNoDeadline && deadline <= std::chrono::steady_clock::now()) {
+    return make_error(ErrorCode::kIo, "{}: the review's deadline passed", location);
+  }
   std::pair<std::string, std::string> creds;
   if (options_.credentials) {
     auto found = options_.credentials(ref);
     if (!found) return found.error();
     creds = std::move(*found);
   }
-  return http::RegistryEndpoint{ref.api_host(),      repository, creds.first, creds.second,
-                                options_.tls_verify, "pull",     location};
+  http::RegistryEndpoint e{ref.api_host(),      repository, creds.first, creds.second,
+                           options_.tls_verify, "pull",     location};
+  e.timeout_seconds = options_.timeout_seconds;
+  if (deadline != kNoDeadline) e.deadline = deadline;
+  return e;
 }
 
-Result<std::string> Verifier::resolve(const std::string& image) {
+Result<std::string> Verifier::resolve(const std::string& image, Deadline deadline) {
   auto ref = oci::parse_reference(image);
   if (!ref) return ref.error();
   if (ref->digest) return ref->digest->str();
-  auto e = endpoint(*ref, ref->repository, image);
+  auto e = endpoint(*ref, ref->repository, image, deadline);
   if (!e) return e.error();
   http::RegistryClient client(std::move(*e));
   auto subject = sign::resolve_subject(client, *ref);
@@ -42,7 +48,8 @@ Result<std::string> Verifier::resolve(const std::string& image) {
   return subject->digest;
 }
 
-Result<sign::Attestor> Verifier::attestor(const std::string& registry, const std::string& name) {
+Result<sign::Attestor> Verifier::attestor(const std::string& registry, const std::string& name,
+                                          Deadline deadline) {
   for (const auto& a : options_.attestors) {
     if (a.name == name || a.short_name() == short_name(name)) return a;
   }
@@ -56,7 +63,7 @@ Result<sign::Attestor> Verifier::attestor(const std::string& registry, const std
   }
   auto ref = oci::parse_reference(registry + "/x");
   if (!ref) return ref.error();
-  auto e = endpoint(*ref, "", registry);
+  auto e = endpoint(*ref, "", registry, deadline);
   if (!e) return e.error();
   http::RegistryClient api(std::move(*e));
   auto a = sign::get_attestor(api, short_name(name));
@@ -67,7 +74,8 @@ Result<sign::Attestor> Verifier::attestor(const std::string& registry, const std
 }
 
 Result<AttestationCheck> Verifier::check(const std::string& image, const std::string& digest,
-                                         const std::vector<std::string>& attestors) {
+                                         const std::vector<std::string>& attestors,
+                                         Deadline deadline) {
   auto ref = oci::parse_reference(image);
   if (!ref) return ref.error();
   std::string key = ref->registry + "/" + ref->repository + "@" + digest;
@@ -82,7 +90,7 @@ Result<AttestationCheck> Verifier::check(const std::string& image, const std::st
       return hit;
     }
   }
-  auto e = endpoint(*ref, ref->repository, image);
+  auto e = endpoint(*ref, ref->repository, image, deadline);
   if (!e) return e.error();
   http::RegistryClient client(std::move(*e));
   auto store = sign::registry_store(client);
@@ -90,7 +98,7 @@ Result<AttestationCheck> Verifier::check(const std::string& image, const std::st
   if (!signatures) return signatures.error();
   AttestationCheck out;
   for (const auto& name : attestors) {
-    auto a = attestor(ref->registry, name);
+    auto a = attestor(ref->registry, name, deadline);
     if (!a) {
       if (a.error().code() == ErrorCode::kNotFound) {
         out.missing.push_back(fmt::format("attestor {}: {}", name, a.error().message()));

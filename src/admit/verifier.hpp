@@ -37,26 +37,33 @@ struct AttestationCheck {
   bool cached = false;
 };
 
+// When a review must be answered by; time_point::max() for none.
+using Deadline = std::chrono::steady_clock::time_point;
+inline constexpr Deadline kNoDeadline = Deadline::max();
+
 class Verifier {
  public:
   explicit Verifier(VerifierOptions options) : options_(std::move(options)) {}
   virtual ~Verifier() = default;
 
   // The manifest digest `image` names ("sha256:…"): its own, or its tag's from the registry.
-  virtual Result<std::string> resolve(const std::string& image);
+  // Every registry request gets at most the time left before `deadline` (and timeout_seconds).
+  virtual Result<std::string> resolve(const std::string& image, Deadline deadline = kNoDeadline);
   // Which of `attestors` have no verifying attestation for image@digest. Errors: the registry
   // or attestor API could not be reached (the caller applies fail-open/closed).
   virtual Result<AttestationCheck> check(const std::string& image, const std::string& digest,
-                                         const std::vector<std::string>& attestors);
+                                         const std::vector<std::string>& attestors,
+                                         Deadline deadline = kNoDeadline);
   // Forget cached results (policy reload).
   void clear();
   bool fail_open() const { return options_.fail_open; }
   uint64_t cache_hits() const { return hits_; }
 
  private:
-  Result<sign::Attestor> attestor(const std::string& registry, const std::string& name);
+  Result<sign::Attestor> attestor(const std::string& registry, const std::string& name,
+                                  Deadline deadline);
   Result<http::RegistryEndpoint> endpoint(const oci::Reference& ref, const std::string& repository,
-                                          const std::string& location);
+                                          const std::string& location, Deadline deadline);
 
   VerifierOptions options_;
   std::mutex mutex_;

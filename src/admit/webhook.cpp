@@ -107,7 +107,7 @@ http::Response Webhook::review(http::Request& request) {
   auto workload = parse_admission_review(*body);
   if (!workload) return text_response(400, workload.error().message() + "\n", "text/plain");
   auto pol = policy();
-  auto decision = decide(*pol, options_.cluster, *workload, verifier_);
+  auto decision = decide(*pol, options_.cluster, *workload, verifier_, started + options_.deadline);
   auto events = audit_events(options_.cluster, *workload, decision, now_rfc3339());
   for (size_t i = 0; i < events.size(); ++i) {
     if (auto s = audit_.write(events[i]); !s) {

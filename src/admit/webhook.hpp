@@ -26,6 +26,8 @@ struct WebhookOptions {
   std::string audit_log = "-";
   uint64_t audit_max_bytes = 100 << 20;
   int audit_keep = 5;
+  // Registry work for one review stops after this; the API server's own wait is 10 s by default.
+  std::chrono::milliseconds deadline{8000};
 };
 
 class Webhook {

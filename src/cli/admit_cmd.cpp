@@ -49,6 +49,7 @@ struct AdmitFlags {
   std::string name = "portcullis-admission";
   std::string image = "portcullis:0.1.0";
   int webhook_timeout = 10;
+  int deadline_ms = 8000;
   int days = 365;
   std::string output;
 };
@@ -155,7 +156,9 @@ int serve(const AdmitFlags& f) {
   }
   auto options = verifier_options(f);
   if (!options) return report(options.error());
-  admit::WebhookOptions wo{f.policy, f.cluster, f.audit_log, f.audit_max_bytes, f.audit_keep};
+  admit::WebhookOptions wo{f.policy,     f.cluster,
+                           f.audit_log,  f.audit_max_bytes,
+                           f.audit_keep, std::chrono::milliseconds(f.deadline_ms)};
   auto webhook = admit::Webhook::open(std::move(wo), std::move(*options));
   if (!webhook) return report(webhook.error());
   sigset_t signals;
@@ -336,6 +339,10 @@ void register_admit(CLI::App& app, Runner& run) {
   serve_cmd->add_option("--audit-max-bytes", s->audit_max_bytes,
                         "Rotate the audit log past this size (default 100 MiB; 0 never)");
   serve_cmd->add_option("--audit-keep", s->audit_keep, "Rotated audit logs kept (default 5)");
+  serve_cmd->add_option(
+      "--deadline-ms", s->deadline_ms,
+      "Registry work per review stops after this (default 8000, under the API "
+      "server's 10 s); what is unchecked by then is fail-closed (or --fail-open)");
   serve_cmd->callback([s, &run] { run = [s] { return serve(*s); }; });
 
   auto i = std::make_shared<AdmitFlags>();

@@ -76,7 +76,17 @@ Result<ClientResponse> Client::send(const ClientRequest& request) {
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT, options_.timeout_seconds);
+  long timeout_ms = options_.timeout_seconds * 1000;
+  if (options_.deadline) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    *options_.deadline - std::chrono::steady_clock::now())
+                    .count();
+    if (left <= 0) {
+      return make_error(ErrorCode::kIo, "{}: not sent: the deadline passed", request.url);
+    }
+    timeout_ms = std::min<long>(timeout_ms, static_cast<long>(left));
+  }
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, timeout_ms);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   if (!options_.tls_verify) {
     curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);

@@ -1,8 +1,10 @@
 // HTTP client over libcurl: one easy handle per Client (connections are reused).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -36,6 +38,8 @@ struct ClientOptions {
   bool tls_verify = true;
   std::string ca_file;
   long timeout_seconds = 300;
+  // When set, no request runs past this point: each gets the time left (or fails at once).
+  std::optional<std::chrono::steady_clock::time_point> deadline;
   std::string basic_user;  // with basic_password: HTTP Basic on every request
   std::string basic_password;
   std::string ca_pem;           // trusted CA certificates as PEM text (kubeconfig's CA data)

@@ -42,6 +42,7 @@ RegistryClient::RegistryClient(RegistryEndpoint endpoint) : endpoint_(std::move(
   ClientOptions options;
   options.tls_verify = endpoint_.tls_verify;
   options.timeout_seconds = endpoint_.timeout_seconds;
+  options.deadline = endpoint_.deadline;
   client_ = std::make_unique<Client>(options);
 }
 

@@ -4,7 +4,9 @@
 // (Docker token authentication).
 #pragma once
 
+#include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -23,6 +25,7 @@ struct RegistryEndpoint {
   std::string actions = "pull";  // token scope actions: "pull" or "pull,push"
   std::string location;          // how errors name it (the user's reference)
   long timeout_seconds = 300;    // per request, connection included
+  std::optional<std::chrono::steady_clock::time_point> deadline;  // for every request
 };
 
 class RegistryClient {

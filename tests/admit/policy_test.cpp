@@ -225,7 +225,7 @@ TEST(Policy, MostSpecificRuleApplies) {
 class FakeVerifier : public Verifier {
  public:
   FakeVerifier() : Verifier(VerifierOptions{}) {}
-  Result<std::string> resolve(const std::string& image) override {
+  Result<std::string> resolve(const std::string& image, Deadline) override {
     ++resolves;
     if (image.find("unresolvable") != std::string::npos) {
       return make_error(ErrorCode::kNotFound, "{}: tag not found", image);
@@ -233,7 +233,7 @@ class FakeVerifier : public Verifier {
     return kDigest;
   }
   Result<AttestationCheck> check(const std::string&, const std::string& digest,
-                                 const std::vector<std::string>& attestors) override {
+                                 const std::vector<std::string>& attestors, Deadline) override {
     ++checks;
     if (unreachable) return make_error(ErrorCode::kIo, "registry unreachable");
     AttestationCheck out;

@@ -259,6 +259,42 @@ grep -q "HTTP 401" "$WORK/err" || fail "cv with a wrong token: $(cat "$WORK/err"
 expect 2 "${C[@]}"
 expect 2 "${C[@]}" --pods pods.json --interval 0s
 
+# --- a registry that never answers: the review's deadline bounds the wait; fail-closed by
+# default, fail-open on request ---
+python3 -c '
+import socket, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(16)
+print(s.getsockname()[1], flush=True)
+conns = []
+while True:
+    c, _ = s.accept(); conns.append(c)
+' >blackhole.port &
+BH=$!
+trap 'kill $WPID $SPID $API1 $API2 $BH 2>/dev/null || true; cleanup' EXIT
+for _ in $(seq 1 50); do [ -s blackhole.port ] && break; sleep 0.1; done
+dead="127.0.0.1:$(cat blackhole.port)/app@sha256:27b06bdf644ab5fb17e2ebb073c440d5499330addde7ff86f2c7a8aaa4a5b18a"
+kubectl create deployment dead --image="$dead" --dry-run=client -o json >dead.json
+for mode in closed open; do
+  DPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  extra=(); [ $mode = open ] && extra=(--fail-open)
+  "$BIN" admit serve --policy policy.yaml --attestors attestors.yaml --tls-verify=false --tls-cert tls.crt \
+    --tls-key tls.key --listen 127.0.0.1:$DPORT --deadline-ms 1500 --audit-log /dev/null "${extra[@]}" >dead-$mode.log 2>&1 &
+  DPID=$!
+  for _ in $(seq 1 50); do curl -sf --cacert tls.crt "https://127.0.0.1:$DPORT/healthz" >/dev/null && break; sleep 0.1; done
+  WPORT_SAVED=$WPORT; WPORT=$DPORT
+  start=$(date +%s.%N)
+  out=$(review Deployment dead.json prod | allowed)
+  took=$(echo "$(date +%s.%N) - $start" | bc)
+  WPORT=$WPORT_SAVED
+  kill $DPID; wait $DPID 2>/dev/null || true
+  [ "$(echo "$took < 3" | bc)" = 1 ] || fail "fail-$mode review took $took s (deadline 1.5 s)"
+  case "$mode:$out" in
+    "closed:denied: "*"attestations not checked (fail-closed)"*) ;;
+    "open:allowed"*"fail-open: attestations not checked"*) ;;
+    *) fail "fail-$mode: $out" ;;
+  esac
+done
+
 # --- admit install: manifests with a CA that verifies the serving certificate ---
 expect 0 admit install --policy policy.yaml --attestors attestors.yaml --cluster us-east1-a.prod --output install.yaml
 [ "$(stat -c %a install.yaml)" = 600 ] || fail "install output mode"
@@ -289,7 +325,7 @@ openssl x509 -in serving.crt -noout -ext subjectAltName | grep -q "DNS:portculli
 IPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 "$BIN" admit serve --policy policy.yaml --tls-cert serving.crt --tls-key serving.key --listen 127.0.0.1:$IPORT >iserve.log 2>&1 &
 IPID=$!
-trap 'kill $WPID $SPID $API1 $API2 $IPID 2>/dev/null || true; cleanup' EXIT
+trap 'kill $WPID $SPID $API1 $API2 $BH $IPID 2>/dev/null || true; cleanup' EXIT
 ok=""
 for _ in $(seq 1 50); do
   if curl -sf --cacert ca.pem --resolve "portcullis-admission.portcullis-system.svc:$IPORT:127.0.0.1" \
