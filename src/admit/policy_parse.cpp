@@ -1,5 +1,4 @@
 // Reading a Binary Authorization policy YAML with the line of every error.
-#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <array>
@@ -8,6 +7,7 @@
 #include "admit/name_pattern.hpp"
 #include "admit/policy.hpp"
 #include "base/file.hpp"
+#include "base/yaml_fields.hpp"
 
 namespace portcullis::admit {
 namespace {
@@ -22,32 +22,12 @@ constexpr std::array<std::pair<std::string_view, EnforcementMode>, 2> kEnforceme
     {"DRYRUN_AUDIT_LOG_ONLY", EnforcementMode::kDryrunAuditLogOnly},
 }};
 
-class Reader {
+class Reader : public YamlFields {
  public:
-  explicit Reader(std::string_view file) : file_(file) {}
-
-  Error error(const YAML::Node& node, const std::string& field, const std::string& message) const {
-    return make_error(ErrorCode::kInvalidArgument, "{}:{}: {}: {}", file_, node.Mark().line + 1,
-                      field, message);
-  }
-
-  Status keys(const YAML::Node& map, const std::string& field,
-              std::initializer_list<std::string_view> allowed) const {
-    if (!map.IsMap()) return error(map, field, "expected a mapping");
-    for (const auto& kv : map) {
-      auto key = kv.first.as<std::string>();
-      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-        std::string list;
-        for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-        return error(kv.first, join(field, key), "unknown field (expected one of: " + list + ")");
-      }
-    }
-    return Ok{};
-  }
+  using YamlFields::YamlFields;
 
   Result<std::string> scalar(const YAML::Node& node, const std::string& field) const {
-    if (!node.IsScalar()) return error(node, field, "expected a string");
-    return node.as<std::string>();
+    return string(node, field);
   }
 
   template <typename T, size_t N>
@@ -118,13 +98,6 @@ class Reader {
     }
     return Ok{};
   }
-
-  static std::string join(const std::string& a, const std::string& b) {
-    return a.empty() ? b : a + "." + b;
-  }
-
- private:
-  std::string file_;
 };
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "base/log.hpp"
 #include "base/settings.hpp"
 #include "cli/commands.hpp"
+#include "cli/image_input.hpp"
 #include "http/server.hpp"
 #include "image/image.hpp"
 #include "sign/attestor.hpp"
@@ -193,14 +194,6 @@ int serve(const AdmitFlags& f) {
   return kExitOk;
 }
 
-std::string utc_now() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1,
-                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-}
-
 // One continuous-validation round: violations as JSON lines on stdout, the summary on stderr.
 int cv_round(const AdmitFlags& f, admit::Verifier& verifier) {
   auto policy = admit::load_admission_policy(f.policy);
@@ -220,7 +213,7 @@ int cv_round(const AdmitFlags& f, admit::Verifier& verifier) {
   }
   auto pods = admit::parse_pods(*listing, where);
   if (!pods) return report(pods.error());
-  auto r = admit::validate_pods(*policy, f.cluster, *pods, verifier, utc_now());
+  auto r = admit::validate_pods(*policy, f.cluster, *pods, verifier, now_rfc3339());
   for (const auto& v : r.violations) std::printf("%s\n", to_json_text(v).c_str());
   std::fflush(stdout);
   std::fprintf(stderr, "%-12s %-12s %-14s\n%-12zu %-12zu %-14zu\n", "PODS", "CONFORMING",

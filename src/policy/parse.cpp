@@ -1,11 +1,11 @@
 // Policy YAML -> Policy, strictly: unknown fields, wrong types and unknown enum values are errors
 // naming the file, the line and the field.
-#include <yaml-cpp/yaml.h>
 
 #include <array>
 #include <set>
 
 #include "base/file.hpp"
+#include "base/yaml_fields.hpp"
 #include "policy/policy.hpp"
 
 namespace portcullis::policy {
@@ -45,33 +45,9 @@ constexpr std::array<std::pair<std::string_view, Rule::Kind>, 10> kKinds = {{
 }};
 
 // Reads one YAML document with a file name and field paths for every error.
-class Reader {
+class Reader : public YamlFields {
  public:
-  explicit Reader(std::string_view file) : file_(file) {}
-
-  Error error(const YAML::Node& node, const std::string& field, const std::string& message) const {
-    return make_error(ErrorCode::kInvalidArgument, "{}:{}: {}: {}", file_, node.Mark().line + 1,
-                      field, message);
-  }
-
-  Status keys(const YAML::Node& map, const std::string& field,
-              std::initializer_list<std::string_view> allowed) const {
-    if (!map.IsMap()) return error(map, field, "expected a mapping");
-    for (const auto& kv : map) {
-      auto key = kv.first.as<std::string>();
-      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-        std::string list;
-        for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-        return error(kv.first, join(field, key), "unknown field (expected one of: " + list + ")");
-      }
-    }
-    return Ok{};
-  }
-
-  Result<std::string> string(const YAML::Node& node, const std::string& field) const {
-    if (!node.IsScalar()) return error(node, field, "expected a string");
-    return node.Scalar();
-  }
+  using YamlFields::YamlFields;
 
   Result<bool> boolean(const YAML::Node& node, const std::string& field) const {
     if (node.IsScalar()) {
@@ -129,17 +105,6 @@ class Reader {
         node, field,
         fmt::format("\"{}\" is not one of {}", node.IsScalar() ? node.Scalar() : "?", list));
   }
-
-  std::string where(const YAML::Node& node) const {
-    return fmt::format("{}:{}", file_, node.Mark().line + 1);
-  }
-
-  static std::string join(const std::string& field, std::string_view key) {
-    return field.empty() ? std::string(key) : field + "." + std::string(key);
-  }
-
- private:
-  std::string file_;
 };
 
 #define PORTCULLIS_ASSIGN(target, expr) \
