@@ -113,6 +113,7 @@ http::Response Webhook::review(http::Request& request) {
     if (auto s = audit_.write(events[i]); !s) {
       log::error("audit log write failed", {{"error", s.error().what()}});
     }
+    if (options_.on_decision) options_.on_decision(events[i]);
     observe(events[i]["result"], decision.images[i].rule,
             std::string(enforcement_mode_name(decision.images[i].enforcement_mode)));
   }

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -28,6 +29,8 @@ struct WebhookOptions {
   int audit_keep = 5;
   // Registry work for one review stops after this; the API server's own wait is 10 s by default.
   std::chrono::milliseconds deadline{8000};
+  // Also given each audit event (the registry's audit log, when the webhook runs inside serve).
+  std::function<void(const nlohmann::json&)> on_decision;
 };
 
 class Webhook {

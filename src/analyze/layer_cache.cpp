@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "analyze/inventory_json.hpp"
 #include "analyze/registry.hpp"
 #include "base/file.hpp"
 #include "base/json_text.hpp"
@@ -11,36 +12,6 @@ namespace portcullis::analyze {
 namespace {
 
 using nlohmann::json;
-
-json package_json(const Package& p) {
-  return {{"type", p.type},
-          {"name", p.name},
-          {"version", p.version},
-          {"source_name", p.source_name},
-          {"source_version", p.source_version},
-          {"arch", p.arch},
-          {"path", p.path},
-          {"epoch", p.epoch},
-          {"release", p.release},
-          {"scope", p.scope},
-          {"install_path", p.install_path}};
-}
-
-Package package_from(const json& j) {
-  Package p;
-  p.type = j.value("type", "");
-  p.name = j.value("name", "");
-  p.version = j.value("version", "");
-  p.source_name = j.value("source_name", "");
-  p.source_version = j.value("source_version", "");
-  p.arch = j.value("arch", "");
-  p.path = j.value("path", "");
-  p.epoch = j.value("epoch", "");
-  p.release = j.value("release", "");
-  p.scope = j.value("scope", "");
-  p.install_path = j.value("install_path", "");
-  return p;
-}
 
 }  // namespace
 

@@ -2,6 +2,7 @@
 #include "base/digest.hpp"
 
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include <array>
 #include <cstdio>
@@ -120,6 +121,14 @@ Result<Digest> digest_file(const std::filesystem::path& path, DigestAlgorithm al
     hasher.update(std::span(buffer.data(), *n));
   }
   return hasher.finish();
+}
+
+std::string hmac_sha256(std::string_view key, std::string_view data) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &size);
+  return std::string(reinterpret_cast<const char*>(out), size);
 }
 
 }  // namespace portcullis

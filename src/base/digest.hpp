@@ -61,6 +61,9 @@ class Hasher {
 
 Digest digest_of(std::string_view bytes, DigestAlgorithm algorithm = DigestAlgorithm::kSha256);
 
+// HMAC-SHA256 of `data` under `key`: the raw 32 bytes (bearer tokens, webhook signatures).
+std::string hmac_sha256(std::string_view key, std::string_view data);
+
 // Hashes a file by streaming it through a fixed buffer.
 Result<Digest> digest_file(const std::filesystem::path& path, DigestAlgorithm algorithm);
 

@@ -81,7 +81,13 @@ Status Settings::load_yaml_string(std::string_view text, std::string_view origin
       return make_error(ErrorCode::kInvalidArgument, "{}:{}: the configuration must be a mapping",
                         origin, root.Mark().line + 1);
     }
-    flatten(root, "", origin, values, lines);
+    if (!root.IsNull()) {
+      for (const auto& entry : root) {
+        std::string key = entry.first.as<std::string>();
+        if (sections_.count(key) != 0) continue;  // read by their own module
+        flatten(entry.second, key, origin, values, lines);
+      }
+    }
   } catch (const YAML::Exception& e) {
     return make_error(ErrorCode::kInvalidArgument, "{}:{}:{}: {}", origin, e.mark.line + 1,
                       e.mark.column + 1, e.msg);

@@ -21,6 +21,11 @@ class Settings {
   Status load_yaml_file(const std::filesystem::path& path);
   Status load_yaml_string(std::string_view text, std::string_view origin);
   void set_flag(const std::string& key, std::string value);
+  // Top-level sections of the file that another reader takes whole (lists of rules); they are
+  // not flattened into keys. Call before loading.
+  void set_sections(const std::vector<std::string>& sections) {
+    sections_.insert(sections.begin(), sections.end());
+  }
 
   // The environment variable for a key: "auth.anonymous_pull" -> PORTCULLIS_AUTH_ANONYMOUS_PULL.
   static std::string environment_name(std::string_view key);
@@ -44,6 +49,7 @@ class Settings {
 
   std::map<std::string, Value> flags_;
   std::map<std::string, Value> file_;
+  std::set<std::string> sections_;
 };
 
 Result<std::chrono::seconds> parse_duration(std::string_view text);

@@ -30,6 +30,8 @@ void register_verify(CLI::App& app, Runner& run);
 void register_attestor(CLI::App& app, Runner& run);
 void register_vouch(CLI::App& app, Runner& run);
 void register_admit(CLI::App& app, Runner& run);
+void register_promote(CLI::App& app, Runner& run);
+void register_audit(CLI::App& app, Runner& run);
 // `db update`, under the `db` subcommand.
 void register_db_update(CLI::App& db, Runner& run);
 

@@ -88,14 +88,6 @@ sbom::Subject subject_of(const ImageInput& input, const analyze::ScanResult& sca
                        now_rfc3339()};
 }
 
-std::string now_rfc3339() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1,
-                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-}
-
 int write_output(const std::string& output, const std::string& document) {
   if (output.empty() || output == "-") {
     std::fwrite(document.data(), 1, document.size(), stdout);

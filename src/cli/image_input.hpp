@@ -7,6 +7,7 @@
 
 #include "analyze/scan.hpp"
 #include "base/result.hpp"
+#include "base/time_text.hpp"
 #include "sbom/writers.hpp"
 
 namespace portcullis::cli {
@@ -27,8 +28,6 @@ Result<analyze::ScanResult> read_image(const ImageInput& input);
 
 // What an SBOM or report says it describes.
 sbom::Subject subject_of(const ImageInput& input, const analyze::ScanResult& scan);
-
-std::string now_rfc3339();
 
 // Writes to FILE atomically, or to stdout for "" and "-".
 int write_output(const std::string& output, const std::string& document);

@@ -32,6 +32,8 @@ int main(int argc, char** argv) {
   register_attestor(app, run);
   register_vouch(app, run);
   register_admit(app, run);
+  register_promote(app, run);
+  register_audit(app, run);
   register_debug(app, run);
   try {
     app.parse(argc, argv);

@@ -8,6 +8,8 @@
 #include "cli/commands.hpp"
 #include "image/image.hpp"
 #include "pipeline/attestor_api.hpp"
+#include "pipeline/pipeline.hpp"
+#include "pipeline/pipeline_api.hpp"
 #include "pipeline/vouch_api.hpp"
 #include "registry/service.hpp"
 #include "sign/attestor.hpp"
@@ -27,7 +29,8 @@ struct ServeFlags {
 
 // With admission.policy set, the admission webhook is served at /admission/validate (with
 // /admission/healthz and /admission/metrics), unauthenticated, over the server's TLS.
-Status mount_admission(const Settings& settings, registry::Registry& registry) {
+Status mount_admission(const Settings& settings, registry::Registry& registry,
+                       pipeline::Pipeline& pipeline) {
   auto policy = settings.get_string("admission.policy", "");
   if (!policy) return policy.error();
   if (policy->empty()) return Ok{};
@@ -47,6 +50,23 @@ Status mount_admission(const Settings& settings, registry::Registry& registry) {
   }
   w.cluster = *cluster;
   w.audit_log = *audit;
+  w.on_decision = [&pipeline](const nlohmann::json& e) {
+    pipeline::Event event;
+    event.action = "admission";
+    event.actor = e.value("serviceAccount", "");
+    event.repository = e.value("image", "");
+    event.digest = e.value("digest", "");
+    event.rule = e.value("rule", "");
+    event.result = e.value("result", "");
+    if (e.contains("reasons") && e["reasons"].is_array()) {
+      for (const auto& r : e["reasons"]) {
+        if (r.is_string())
+          event.reason += (event.reason.empty() ? "" : "; ") + r.get<std::string>();
+      }
+    }
+    event.detail = e;
+    pipeline.record(event);
+  };
   admit::VerifierOptions v;
   v.fail_open = *fail_open;
   v.tls_verify = *tls_verify;
@@ -81,7 +101,12 @@ Status mount_admission(const Settings& settings, registry::Registry& registry) {
 
 int serve(const ServeFlags& flags) {
   Settings settings;
+  settings.set_sections(pipeline::pipeline_sections());
+  pipeline::PipelineConfig pipeline_config;
   if (!flags.config.empty()) {
+    auto loaded_pipeline = pipeline::load_pipeline_config(flags.config);
+    if (!loaded_pipeline) return report(loaded_pipeline.error());
+    pipeline_config = std::move(*loaded_pipeline);
     auto loaded = settings.load_yaml_file(flags.config);
     if (!loaded) return report(loaded.error());
     auto known = registry::service_config_keys();
@@ -121,7 +146,9 @@ int serve(const ServeFlags& flags) {
 
   auto service = registry::Service::open(std::move(*config));
   if (!service) return report(service.error());
-  pipeline::mount_attestor_api((*service)->registry(), *(*service)->data().metadata);
+  auto& data = (*service)->data();
+  auto& registry = (*service)->registry();
+  pipeline::PipelineOptions pipeline_options{std::move(pipeline_config), data.path, std::nullopt};
   auto vouch_config = settings.get_string("vouch.config", "");
   if (!vouch_config) return report(vouch_config.error());
   if (!vouch_config->empty()) {
@@ -129,16 +156,35 @@ int serve(const ServeFlags& flags) {
     if (!voucher) return report(voucher.error());
     auto tls_verify = settings.get_bool("vouch.tls_verify", true);
     if (!tls_verify) return report(tls_verify.error());
-    pipeline::mount_vouch_api((*service)->registry(),
+    pipeline_options.voucher = *voucher;
+    pipeline::mount_vouch_api(registry,
                               std::make_shared<const pipeline::VoucherConfig>(std::move(*voucher)),
                               *tls_verify);
   }
+  auto pipeline =
+      pipeline::Pipeline::open(std::move(pipeline_options), registry, *data.metadata, *data.blobs);
+  if (!pipeline) return report(pipeline.error());
+  pipeline::Pipeline& p = **pipeline;
+  p.attach();
+  pipeline::mount_pipeline_api(p, registry, *data.metadata, *data.blobs);
+  pipeline::mount_attestor_api(
+      registry, *data.metadata,
+      [&p](const registry::Identity& who, std::string_view what, std::string_view name) {
+        p.record(pipeline::Event{0, 0, "attestor_change", who.user, "", "", "", std::string(name),
+                                 std::string(what), "", "", nlohmann::json::object()});
+      });
   auto listening = (*service)->listen();
   if (!listening) return report(listening.error());
 
-  if (auto mounted = mount_admission(settings, (*service)->registry()); !mounted) {
+  if (auto mounted = mount_admission(settings, registry, p); !mounted) {
     return report(mounted.error());
   }
+  const auto& server = (*service)->config().server;
+  std::string self = server.host.empty() || server.host == "0.0.0.0" || server.host == "::"
+                         ? "127.0.0.1"
+                         : server.host;
+  if (self.find(':') != std::string::npos) self = "[" + self + "]";
+  p.start(fmt::format("{}:{}", self, (*service)->port()), !server.tls_cert.empty());
   registry::Service* s = service->get();
   std::thread waiter([s, signals] {
     int signal = 0;
@@ -148,6 +194,7 @@ int serve(const ServeFlags& flags) {
   });
   waiter.detach();
   s->run();
+  p.stop();
   log::info("stopped");
   return kExitOk;
 }

@@ -10,6 +10,12 @@
 namespace portcullis::http {
 namespace {
 
+size_t on_read(char* buffer, size_t size, size_t count, void* user) {
+  auto& reader = *static_cast<const std::function<std::optional<size_t>(char*, size_t)>*>(user);
+  auto n = reader(buffer, size * count);
+  return n ? *n : CURL_READFUNC_ABORT;
+}
+
 size_t on_body(char* data, size_t size, size_t count, void* user) {
   static_cast<std::string*>(user)->append(data, size * count);
   return size * count;
@@ -116,7 +122,12 @@ Result<ClientResponse> Client::send(const ClientRequest& request) {
   } else if (request.method != "GET") {
     curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   }
-  if (!request.body.empty() || request.send_body) {
+  if (request.body_reader) {
+    curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(request.body_size));
+    curl_easy_setopt(curl, CURLOPT_READFUNCTION, on_read);
+    curl_easy_setopt(curl, CURLOPT_READDATA, &request.body_reader);
+  } else if (!request.body.empty() || request.send_body) {
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
     curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
                      static_cast<curl_off_t>(request.body.size()));

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,6 +21,10 @@ struct ClientRequest {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   bool send_body = false;  // send `body` even when empty (PUT/POST/PATCH)
+  // A streamed body of `body_size` bytes instead of `body`: called for the next bytes, returns
+  // how many it wrote (0 at the end), or nullopt to abort the request.
+  std::function<std::optional<size_t>(char*, size_t)> body_reader;
+  int64_t body_size = -1;
 };
 
 struct ClientResponse {

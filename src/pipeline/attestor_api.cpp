@@ -28,13 +28,10 @@ Result<sign::Attestor> stored(store::MetadataStore& metadata, const std::string&
   return sign::attestor_from_json(json, "stored attestor " + name);
 }
 
-void audit(const registry::Identity& who, std::string_view what, std::string_view name) {
-  log::info("attestor change", {{"user", who.user}, {"action", what}, {"attestor", name}});
-}
-
 class AttestorApi {
  public:
-  explicit AttestorApi(store::MetadataStore& metadata) : metadata_(metadata) {}
+  AttestorApi(store::MetadataStore& metadata, AttestorAudit sink)
+      : metadata_(metadata), sink_(std::move(sink)) {}
 
   http::Response operator()(http::Request& request, const registry::Identity& who) {
     using http::Verb;
@@ -122,14 +119,21 @@ class AttestorApi {
     return json_response(204, nullptr);
   }
 
+  void audit(const registry::Identity& who, std::string_view what, std::string_view name) {
+    log::info("attestor change", {{"user", who.user}, {"action", what}, {"attestor", name}});
+    if (sink_) sink_(who, what, name);
+  }
+
   store::MetadataStore& metadata_;
+  AttestorAudit sink_;
   std::mutex mutex_;
 };
 
 }  // namespace
 
-void mount_attestor_api(registry::Registry& registry, store::MetadataStore& metadata) {
-  auto api = std::make_shared<AttestorApi>(metadata);
+void mount_attestor_api(registry::Registry& registry, store::MetadataStore& metadata,
+                        AttestorAudit audit) {
+  auto api = std::make_shared<AttestorApi>(metadata, std::move(audit));
   registry.mount(std::string(sign::kAttestorApi),
                  [api](http::Request& r, const registry::Identity& who) { return (*api)(r, who); });
 }

@@ -3,11 +3,18 @@
 // user; creating, adding keys and deleting need an admin. Every change is logged.
 #pragma once
 
+#include <functional>
+
 #include "registry/registry.hpp"
 #include "store/metadata_store.hpp"
 
 namespace portcullis::pipeline {
 
-void mount_attestor_api(registry::Registry& registry, store::MetadataStore& metadata);
+// Called for each change: who, what ("create", "add-key ID", "delete"), which attestor.
+using AttestorAudit =
+    std::function<void(const registry::Identity&, std::string_view, std::string_view)>;
+
+void mount_attestor_api(registry::Registry& registry, store::MetadataStore& metadata,
+                        AttestorAudit audit = {});
 
 }  // namespace portcullis::pipeline

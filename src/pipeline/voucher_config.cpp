@@ -3,6 +3,7 @@
 
 #include "base/file.hpp"
 #include "base/yaml_json.hpp"
+#include "pipeline/config_reader.hpp"
 #include "pipeline/voucher.hpp"
 
 namespace portcullis::pipeline {
@@ -10,47 +11,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Reader {
-  std::string file;
-  fs::path dir;
-
-  Error error(std::string_view field, std::string_view message) const {
-    return make_error(ErrorCode::kInvalidArgument, "{}: {}: {}", file, field, message);
-  }
-
-  Result<std::string> text(const nlohmann::json& v, std::string_view field) const {
-    if (!v.is_string()) return error(field, "expected a string");
-    return v.get<std::string>();
-  }
-
-  Result<fs::path> path(const nlohmann::json& v, std::string_view field) const {
-    auto t = text(v, field);
-    if (!t) return t.error();
-    if (t->empty()) return error(field, "empty path");
-    fs::path p(*t);
-    return p.is_absolute() ? p : dir / p;
-  }
-
-  Result<std::vector<std::string>> list(const nlohmann::json& v, std::string_view field) const {
-    if (v.is_null()) return std::vector<std::string>();
-    if (!v.is_array()) return error(field, "expected a list");
-    std::vector<std::string> out;
-    for (size_t i = 0; i < v.size(); ++i) {
-      auto t = text(v[i], fmt::format("{}[{}]", field, i));
-      if (!t) return t.error();
-      out.push_back(*t);
-    }
-    return out;
-  }
-
-  Result<bool> flag(const nlohmann::json& v, std::string_view field) const {
-    auto t = text(v, field);
-    if (!t) return t.error();
-    if (*t == "true") return true;
-    if (*t == "false") return false;
-    return error(field, fmt::format("\"{}\" is not true or false", *t));
-  }
-};
+using Reader = ConfigReader;
 
 Status check_name(const Reader& r, std::string_view name, std::string_view field) {
   const auto& known = voucher_check_names();

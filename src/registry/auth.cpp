@@ -7,6 +7,7 @@
 #include "base/encoding.hpp"
 #include "base/json_text.hpp"
 #include "base/log.hpp"
+#include "base/time_text.hpp"
 #include "registry/errors.hpp"
 #include "registry/passwords.hpp"
 
@@ -14,14 +15,6 @@ namespace portcullis::registry {
 namespace {
 
 constexpr auto kLoginCacheTtl = std::chrono::seconds(60);
-
-std::string rfc3339(int64_t unix_seconds) {
-  std::time_t t = static_cast<std::time_t>(unix_seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1,
-                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-}
 
 }  // namespace
 
@@ -39,6 +32,11 @@ Result<Identity> Authenticator::verify_basic(std::string_view credentials) {
   std::string user = decoded->substr(0, colon);
   std::string_view password = std::string_view(*decoded).substr(colon + 1);
   std::string password_digest = digest_of(password).hex();
+  if (auto service = service_accounts_.find(user); service != service_accounts_.end()) {
+    if (constant_time_equal(service->second, password_digest))
+      return Identity{user, true, false, {}};
+    return make_error(ErrorCode::kUnauthenticated, "invalid username or password");
+  }
   auto now = std::chrono::steady_clock::now();
   {
     std::lock_guard lock(cache_mutex_);
@@ -57,6 +55,20 @@ Result<Identity> Authenticator::verify_basic(std::string_view credentials) {
   std::lock_guard lock(cache_mutex_);
   cache_[user] = CachedLogin{password_digest, (*stored)->is_admin, now + kLoginCacheTtl};
   return Identity{user, (*stored)->is_admin, false, {}};
+}
+
+void Authenticator::add_service_account(const std::string& user, const std::string& secret) {
+  service_accounts_[user] = digest_of(secret).hex();
+}
+
+std::string Authenticator::claimed_user(const http::Request& request) {
+  std::string_view authorization = request.header(http::beast_http::field::authorization);
+  if (authorization.size() <= 6 || !boost::beast::iequals(authorization.substr(0, 6), "Basic ")) {
+    return "";
+  }
+  auto decoded = base64_decode(authorization.substr(6));
+  if (!decoded) return "";
+  return decoded->substr(0, decoded->find(':'));
 }
 
 Result<Identity> Authenticator::identify(const http::Request& request) {

@@ -45,6 +45,12 @@ class Authenticator {
   unsigned granted_to_user(const Identity& identity, std::string_view repository);
   bool may_list_catalog(const Identity& identity) const;
 
+  // An in-memory admin account for the server's own requests to itself (the pipeline's checks
+  // read images and push attestations over HTTP); never stored, gone at exit.
+  void add_service_account(const std::string& user, const std::string& secret);
+  // The user named by Basic credentials (valid or not), for the audit log.
+  static std::string claimed_user(const http::Request& request);
+
   // WWW-Authenticate for a 401.
   std::string challenge(const http::Request& request, std::string_view scope) const;
   // GET /token: a JWT for the requested scopes, limited to what the caller may do.
@@ -63,6 +69,7 @@ class Authenticator {
     bool is_admin;
     std::chrono::steady_clock::time_point expires;
   };
+  std::unordered_map<std::string, std::string> service_accounts_;  // user -> secret digest
   std::mutex cache_mutex_;
   std::unordered_map<std::string, CachedLogin> cache_;
 };

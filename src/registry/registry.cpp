@@ -101,7 +101,15 @@ http::Response Registry::dispatch(http::Request& request, const Route& route) {
       if (!auth_.options().enabled) {
         return error_response(RegistryError::kNotFound, "authentication is disabled");
       }
-      return auth_.issue_token(request);
+      {
+        auto res = auth_.issue_token(request);
+        auto user = Authenticator::claimed_user(request);
+        if (!user.empty() && (res.status == 200 || res.status == 401)) {
+          emit(
+              {res.status == 200 ? "login" : "login_failed", "", "", "", "", user, request.remote});
+        }
+        return res;
+      }
     case RouteKind::kUnknown:
       for (const auto& api : apis_) {
         if (request.path == api.prefix || request.path.starts_with(api.prefix + "/")) {
@@ -116,7 +124,11 @@ http::Response Registry::dispatch(http::Request& request, const Route& route) {
 
   auto identity = auth_.options().enabled ? auth_.identify(request) : Result<Identity>(Identity{});
   Call call{request, route, Identity{}};
-  if (!identity) return challenge(call, "", identity.error().message());
+  if (!identity) {
+    emit({"login_failed", route.name, "", "", "", Authenticator::claimed_user(request),
+          request.remote});
+    return challenge(call, "", identity.error().message());
+  }
   call.identity = std::move(*identity);
 
   if (route.kind == RouteKind::kBase) {
@@ -217,6 +229,7 @@ http::Response Registry::metrics_page() {
   auto totals = metadata_.blob_totals();
   http::Response res;
   res.body = metrics_.render(totals ? totals->first : -1, totals ? totals->second : -1);
+  if (hooks_.metrics) res.body += hooks_.metrics();
   res.set("Content-Type", "text/plain; version=0.0.4");
   return res;
 }

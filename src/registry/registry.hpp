@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -13,6 +14,8 @@
 #include "http/message.hpp"
 #include "http/server.hpp"
 #include "registry/auth.hpp"
+#include "registry/errors.hpp"
+#include "registry/hooks.hpp"
 #include "registry/metrics.hpp"
 #include "registry/routes.hpp"
 #include "store/blob_store.hpp"
@@ -24,6 +27,9 @@ namespace portcullis::registry {
 struct RegistryOptions {
   bool delete_enabled = true;
 };
+
+// A random id shaped like a version 4 UUID (upload sessions).
+std::string new_upload_id();
 
 class Registry {
  public:
@@ -44,6 +50,33 @@ class Registry {
     return auth_.allowed(identity, repository);
   }
   void observe(const http::Exchange& exchange);
+  void add_service_account(const std::string& user, const std::string& secret) {
+    auth_.add_service_account(user, secret);
+  }
+
+  // Checks and event sinks of higher modules; set before the server starts.
+  void set_hooks(RegistryHooks hooks);
+  // Stores a manifest as a push does (the same checks and events), for the server's own writes
+  // (promotion copies, scan results). `error` is set when it was refused.
+  struct Stored {
+    std::optional<RegistryError> error;
+    std::string message;
+    std::optional<Error> internal;  // with kInternal: the detail for the log
+    std::string digest;
+    std::string subject;
+  };
+  Stored store_manifest(std::string_view repository, std::optional<std::string_view> tag,
+                        std::string_view content_type, std::string body,
+                        const std::optional<Digest>& pushed_digest, std::string_view user,
+                        std::string_view remote);
+  // Makes a blob already in the store available in `repository` (a cross-repository mount).
+  Status link_blob(std::string_view repository, const Digest& digest);
+  // Stores a blob read from `read` (0 at the end) when its content has digest `expected`;
+  // nothing is stored otherwise.
+  using BlobReadFn = std::function<Result<size_t>(std::span<std::byte>)>;
+  Status put_blob_from(std::string_view repository, const Digest& expected, const BlobReadFn& read);
+  // Stores a small blob (a JSON document) in `repository`.
+  Result<Digest> put_blob(std::string_view repository, std::string_view content);
 
  private:
   struct Call {
@@ -93,6 +126,7 @@ class Registry {
   std::optional<http::Response> try_mount(Call& call, const Digest& digest);
   std::shared_ptr<UploadSession> session_for(const std::string& id);
   void forget_session(const std::string& id);
+  void emit(RegistryEvent event);
   http::Response internal_error(const Call& call, const Error& error);
   http::Response manifest_unknown(const Call& call, const std::string& what);
 
@@ -103,6 +137,7 @@ class Registry {
   Authenticator& auth_;
   Metrics& metrics_;
   std::vector<Api> apis_;
+  RegistryHooks hooks_;
   std::mutex sessions_mutex_;
   std::unordered_map<std::string, std::shared_ptr<UploadSession>> sessions_;
 };

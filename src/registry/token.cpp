@@ -1,28 +1,15 @@
 // JWT encoding and verification with OpenSSL HMAC-SHA256.
 #include "registry/token.hpp"
 
-#include <openssl/hmac.h>
-
 #include <nlohmann/json.hpp>
 
+#include "base/digest.hpp"
 #include "base/encoding.hpp"
 #include "base/file.hpp"
 #include "base/json_text.hpp"
 #include "registry/passwords.hpp"
 
 namespace portcullis::registry {
-namespace {
-
-std::string hmac_sha256(std::string_view key, std::string_view data) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &size);
-  return std::string(reinterpret_cast<const char*>(out), size);
-}
-
-}  // namespace
-
 Result<Access> parse_scope(std::string_view scope) {
   auto first = scope.find(':');
   auto last = scope.rfind(':');

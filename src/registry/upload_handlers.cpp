@@ -9,7 +9,6 @@
 #include "registry/registry.hpp"
 
 namespace portcullis::registry {
-namespace {
 
 std::string new_upload_id() {
   thread_local std::mt19937_64 random{std::random_device{}()};
@@ -19,6 +18,8 @@ std::string new_upload_id() {
   return fmt::format("{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}", a >> 32, (a >> 16) & 0xffff, a & 0xfff,
                      (b >> 48 & 0x3fff) | 0x8000, b & 0xffffffffffffULL);
 }
+
+namespace {
 
 // Content-Range on PATCH is "<start>-<end>" (distribution-spec), optionally prefixed "bytes ".
 std::optional<std::pair<int64_t, int64_t>> parse_content_range(std::string_view text) {

@@ -90,44 +90,6 @@ Status push_tag_layer(ArtifactStore& store, std::string_view manifest_digest,
   return Ok{};
 }
 
-// One artifact manifest whose subject is the image; on a store that does not index subjects,
-// also listed in the referrers tag schema index.
-Status push_referrer(ArtifactStore& store, const Subject& subject, std::string_view artifact_type,
-                     std::string_view media_type, const std::string& content,
-                     const nlohmann::json& layer_annotations,
-                     const nlohmann::json& manifest_annotations) {
-  static const std::string kEmptyJson = "{}";
-  PORTCULLIS_TRY(store.put_blob(content));
-  PORTCULLIS_TRY(store.put_blob(kEmptyJson));
-  auto layer = descriptor(std::string(media_type), content);
-  layer["annotations"] = layer_annotations;
-  nlohmann::json manifest = {
-      {"schemaVersion", 2},
-      {"mediaType", kManifestType},
-      {"artifactType", artifact_type},
-      {"config", descriptor(kEmptyType, kEmptyJson)},
-      {"layers", nlohmann::json::array({layer})},
-      {"subject",
-       {{"mediaType", subject.media_type}, {"digest", subject.digest}, {"size", subject.size}}}};
-  if (!manifest_annotations.empty()) manifest["annotations"] = manifest_annotations;
-  std::string text = to_json_text(manifest);
-  auto indexed = store.put_manifest(text, "");
-  if (!indexed) return indexed.error();
-  if (*indexed) return Ok{};
-  auto index = manifest_json(store, tag_for(subject.digest, ""));
-  if (!index) return index.error();
-  nlohmann::json entries = array_field(*index, "manifests");
-  auto entry = descriptor(kManifestType, text);
-  entry["artifactType"] = artifact_type;
-  if (!manifest_annotations.empty()) entry["annotations"] = manifest_annotations;
-  entries.push_back(entry);
-  nlohmann::json fallback = {
-      {"schemaVersion", 2}, {"mediaType", kIndexType}, {"manifests", entries}};
-  auto put = store.put_manifest(to_json_text(fallback), tag_for(subject.digest, ""));
-  if (!put) return put.error();
-  return Ok{};
-}
-
 struct Layer {
   std::string content;  // verified against its digest
   std::string digest;
@@ -191,6 +153,42 @@ Result<std::vector<Layer>> fetch_layers(ArtifactStore& store, std::string_view m
 }
 
 }  // namespace
+
+Status push_referrer(ArtifactStore& store, const Subject& subject, std::string_view artifact_type,
+                     std::string_view media_type, const std::string& content,
+                     const nlohmann::json& layer_annotations,
+                     const nlohmann::json& manifest_annotations) {
+  static const std::string kEmptyJson = "{}";
+  PORTCULLIS_TRY(store.put_blob(content));
+  PORTCULLIS_TRY(store.put_blob(kEmptyJson));
+  auto layer = descriptor(std::string(media_type), content);
+  layer["annotations"] = layer_annotations;
+  nlohmann::json manifest = {
+      {"schemaVersion", 2},
+      {"mediaType", kManifestType},
+      {"artifactType", artifact_type},
+      {"config", descriptor(kEmptyType, kEmptyJson)},
+      {"layers", nlohmann::json::array({layer})},
+      {"subject",
+       {{"mediaType", subject.media_type}, {"digest", subject.digest}, {"size", subject.size}}}};
+  if (!manifest_annotations.empty()) manifest["annotations"] = manifest_annotations;
+  std::string text = to_json_text(manifest);
+  auto indexed = store.put_manifest(text, "");
+  if (!indexed) return indexed.error();
+  if (*indexed) return Ok{};
+  auto index = manifest_json(store, tag_for(subject.digest, ""));
+  if (!index) return index.error();
+  nlohmann::json entries = array_field(*index, "manifests");
+  auto entry = descriptor(kManifestType, text);
+  entry["artifactType"] = artifact_type;
+  if (!manifest_annotations.empty()) entry["annotations"] = manifest_annotations;
+  entries.push_back(entry);
+  nlohmann::json fallback = {
+      {"schemaVersion", 2}, {"mediaType", kIndexType}, {"manifests", entries}};
+  auto put = store.put_manifest(to_json_text(fallback), tag_for(subject.digest, ""));
+  if (!put) return put.error();
+  return Ok{};
+}
 
 std::string signature_tag(std::string_view manifest_digest) {
   return tag_for(manifest_digest, ".sig");

@@ -55,6 +55,13 @@ struct StoredAttestation {
   std::string where;
 };
 
+// One artifact manifest whose subject is the image, holding `content` as its one layer; on a
+// store that does not index subjects, also listed in the referrers tag schema index.
+Status push_referrer(ArtifactStore& store, const Subject& subject, std::string_view artifact_type,
+                     std::string_view media_type, const std::string& content,
+                     const nlohmann::json& layer_annotations,
+                     const nlohmann::json& manifest_annotations);
+
 // Adds the signature under the .sig tag (keeping those already there) and as a referrer.
 Status push_signature(ArtifactStore& store, const Subject& subject, const std::string& payload,
                       const std::string& signature);

@@ -83,6 +83,21 @@ class MetadataStore {
   virtual Result<bool> delete_tag(std::string_view repository, std::string_view tag) = 0;
 
   virtual Result<bool> repository_exists(std::string_view repository) = 0;
+  // Repositories holding the manifest, by name.
+  virtual Result<std::vector<std::string>> repositories_with_manifest(std::string_view digest) = 0;
+  // Digests of the indexes (in any repository) that list the manifest as a child.
+  virtual Result<std::vector<std::string>> manifest_parents(std::string_view digest) = 0;
+  // Every tag of a repository with its digest and when it was last set, newest first.
+  struct TagTime {
+    std::string tag;
+    std::string digest;
+    int64_t updated_at = 0;
+  };
+  virtual Result<std::vector<TagTime>> tag_times(std::string_view repository) = 0;
+  // Manifests no tag points at, no index in the repository lists and that are no referrer,
+  // stored before `cutoff` (retention's untagged images).
+  virtual Result<std::vector<std::string>> untagged_manifests(std::string_view repository,
+                                                              int64_t cutoff) = 0;
   // Lexically ordered, after `last`, at most `limit` (limit < 0: all).
   virtual Result<std::vector<std::string>> list_tags(std::string_view repository,
                                                      std::string_view last, int64_t limit) = 0;

@@ -295,6 +295,57 @@ Result<std::vector<std::string>> SqliteMetadataStore::list_tags(std::string_view
   return stmt->collect([](Statement& s) { return s.text(0); });
 }
 
+Result<std::vector<std::string>> SqliteMetadataStore::repositories_with_manifest(
+    std::string_view digest) {
+  auto db = acquire();
+  if (!db) return db.error();
+  auto stmt = (*db)->prepare_cached(
+      "SELECT r.name FROM manifests m JOIN repositories r ON r.id = m.repository_id "
+      "WHERE m.digest = ? ORDER BY r.name");
+  if (!stmt) return stmt.error();
+  stmt->bind(1, digest);
+  return stmt->collect([](Statement& s) { return s.text(0); });
+}
+
+Result<std::vector<std::string>> SqliteMetadataStore::manifest_parents(std::string_view digest) {
+  auto db = acquire();
+  if (!db) return db.error();
+  auto stmt = (*db)->prepare_cached(
+      "SELECT DISTINCT manifest_digest FROM manifest_references WHERE digest = ? AND "
+      "is_manifest = 1 ORDER BY manifest_digest");
+  if (!stmt) return stmt.error();
+  stmt->bind(1, digest);
+  return stmt->collect([](Statement& s) { return s.text(0); });
+}
+
+Result<std::vector<MetadataStore::TagTime>> SqliteMetadataStore::tag_times(
+    std::string_view repository) {
+  auto db = acquire();
+  if (!db) return db.error();
+  auto stmt = (*db)->prepare_cached(
+      "SELECT t.name, t.digest, t.updated_at FROM tags t JOIN repositories r "
+      "ON r.id = t.repository_id WHERE r.name = ? ORDER BY t.updated_at DESC, t.name");
+  if (!stmt) return stmt.error();
+  stmt->bind(1, repository);
+  return stmt->collect([](Statement& s) { return TagTime{s.text(0), s.text(1), s.integer(2)}; });
+}
+
+Result<std::vector<std::string>> SqliteMetadataStore::untagged_manifests(
+    std::string_view repository, int64_t cutoff) {
+  auto db = acquire();
+  if (!db) return db.error();
+  auto stmt = (*db)->prepare_cached(
+      "SELECT m.digest FROM manifests m JOIN repositories r ON r.id = m.repository_id "
+      "WHERE r.name = ? AND m.created_at < ? AND m.subject = '' "
+      "AND NOT EXISTS (SELECT 1 FROM tags t WHERE t.repository_id = m.repository_id "
+      "AND t.digest = m.digest) "
+      "AND NOT EXISTS (SELECT 1 FROM manifest_references x WHERE x.repository_id = "
+      "m.repository_id AND x.digest = m.digest AND x.is_manifest = 1) ORDER BY m.digest");
+  if (!stmt) return stmt.error();
+  stmt->bind(1, repository).bind(2, cutoff);
+  return stmt->collect([](Statement& s) { return s.text(0); });
+}
+
 Result<std::vector<std::string>> SqliteMetadataStore::list_repositories(std::string_view last,
                                                                         int64_t limit) {
   auto db = acquire();

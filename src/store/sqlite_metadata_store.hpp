@@ -35,6 +35,11 @@ class SqliteMetadataStore final : public MetadataStore {
   Result<bool> delete_manifest(std::string_view repository, std::string_view digest) override;
   Result<bool> delete_tag(std::string_view repository, std::string_view tag) override;
   Result<bool> repository_exists(std::string_view repository) override;
+  Result<std::vector<std::string>> repositories_with_manifest(std::string_view digest) override;
+  Result<std::vector<std::string>> manifest_parents(std::string_view digest) override;
+  Result<std::vector<TagTime>> tag_times(std::string_view repository) override;
+  Result<std::vector<std::string>> untagged_manifests(std::string_view repository,
+                                                      int64_t cutoff) override;
   Result<std::vector<std::string>> list_tags(std::string_view repository, std::string_view last,
                                              int64_t limit) override;
   Result<std::vector<std::string>> list_repositories(std::string_view last, int64_t limit) override;

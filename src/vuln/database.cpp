@@ -11,6 +11,7 @@
 
 #include "base/file.hpp"
 #include "base/json_text.hpp"
+#include "base/time_text.hpp"
 #include "vuln/feed.hpp"
 
 namespace portcullis::vuln {
@@ -38,11 +39,6 @@ CREATE INDEX affected_by_package ON affected(ecosystem, package);
 
 constexpr std::array<std::string_view, 4> kEventNames = {"introduced", "fixed", "last_affected",
                                                          "limit"};
-
-std::string now_rfc3339() {
-  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", std::chrono::time_point_cast<std::chrono::seconds>(
-                                                  std::chrono::system_clock::now()));
-}
 
 std::string encode_ranges(const std::vector<Range>& ranges) {
   auto out = nlohmann::json::array();

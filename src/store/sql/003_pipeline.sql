@@ -1,0 +1,2 @@
+-- Finding every repository that holds a manifest (the attestation gate, promotion).
+CREATE INDEX manifests_digest ON manifests(digest);
