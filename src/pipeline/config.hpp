@@ -29,6 +29,7 @@ struct ScanningConfig {
   std::optional<std::filesystem::path> db;  // default: the CLI's default DB path
   int workers = 2;
   std::optional<std::filesystem::path> cache_dir;  // layer analysis cache; default DATA/cache
+  bool layer_cache = true;                         // false: every scan reads every layer
   std::map<std::string, std::filesystem::path> policies;  // by name; "default" is built in
   std::string platform = "linux/amd64";                   // for indexes
   std::chrono::seconds db_check_interval{60};             // how often a new DB is looked for

@@ -125,12 +125,14 @@ std::string Pipeline::render_metrics() {
 
 void Pipeline::wake_workers() {
   std::lock_guard lock(wake_mutex_);
+  ++wakeups_;
   wake_.notify_all();
 }
 
 bool Pipeline::sleep_for(std::chrono::milliseconds d) {
   std::unique_lock lock(wake_mutex_);
-  wake_.wait_for(lock, d, [this] { return stopping_.load(); });
+  uint64_t seen = wakeups_;
+  wake_.wait_for(lock, d, [this, seen] { return stopping_.load() || wakeups_ != seen; });
   return !stopping_;
 }
 

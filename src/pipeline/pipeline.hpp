@@ -119,7 +119,8 @@ class Pipeline {
   void maintenance_loop();
   void mirror_loop();
   void wake_workers();
-  bool sleep_for(std::chrono::milliseconds d);  // false when stopping
+  // Waits `d`, or less when woken (new work, stopping); false when stopping.
+  bool sleep_for(std::chrono::milliseconds d);
 
   PipelineOptions options_;
   registry::Registry& registry_;
@@ -133,6 +134,7 @@ class Pipeline {
   std::atomic<bool> stopping_{false};
   std::mutex wake_mutex_;
   std::condition_variable wake_;
+  uint64_t wakeups_ = 0;  // with wake_mutex_: wake_workers() calls
   std::vector<std::thread> threads_;
   std::mutex mirror_mutex_;
   std::map<std::string, std::chrono::steady_clock::time_point> mirror_due_;

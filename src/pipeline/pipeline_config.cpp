@@ -110,26 +110,26 @@ Status assign_optional(Result<T> value, std::optional<T>& into) {
 
 Status read_scanning(const ConfigReader& r, const json& v, PipelineConfig& c) {
   auto& s = c.scanning;
-  return each_field(r, v, "scanning",
-                    {"db", "workers", "cache_dir", "policies", "platform", "db_check_interval"},
-                    [&](const std::string& key, const json& x, const std::string& f) -> Status {
-                      if (key == "db") return assign_optional(r.path(x, f), s.db);
-                      if (key == "cache_dir") return assign_optional(r.path(x, f), s.cache_dir);
-                      if (key == "workers") return assign(r.number(x, f, 1), s.workers);
-                      if (key == "platform") return assign(r.text(x, f), s.platform);
-                      if (key == "db_check_interval")
-                        return assign(r.duration(x, f), s.db_check_interval);
-                      if (!x.is_object())
-                        return r.error(f, "expected a mapping of name: policy file");
-                      for (const auto& [name, file] : x.items()) {
-                        auto p = r.path(file, f + "." + name);
-                        if (!p) return p.error();
-                        auto loaded = policy::load_policy(*p);
-                        if (!loaded) return r.error(f + "." + name, loaded.error().what());
-                        s.policies[name] = *p;
-                      }
-                      return Ok{};
-                    });
+  return each_field(
+      r, v, "scanning",
+      {"db", "workers", "cache_dir", "layer_cache", "policies", "platform", "db_check_interval"},
+      [&](const std::string& key, const json& x, const std::string& f) -> Status {
+        if (key == "db") return assign_optional(r.path(x, f), s.db);
+        if (key == "cache_dir") return assign_optional(r.path(x, f), s.cache_dir);
+        if (key == "workers") return assign(r.number(x, f, 1), s.workers);
+        if (key == "layer_cache") return assign(r.flag(x, f), s.layer_cache);
+        if (key == "platform") return assign(r.text(x, f), s.platform);
+        if (key == "db_check_interval") return assign(r.duration(x, f), s.db_check_interval);
+        if (!x.is_object()) return r.error(f, "expected a mapping of name: policy file");
+        for (const auto& [name, file] : x.items()) {
+          auto p = r.path(file, f + "." + name);
+          if (!p) return p.error();
+          auto loaded = policy::load_policy(*p);
+          if (!loaded) return r.error(f + "." + name, loaded.error().what());
+          s.policies[name] = *p;
+        }
+        return Ok{};
+      });
 }
 
 Status read_conditions(const ConfigReader& r, const json& v, const std::string& where,

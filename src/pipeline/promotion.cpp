@@ -107,7 +107,8 @@ PromotionResult Pipeline::promote_with(const PromotionRule* rule, const std::str
       } else {
         VoucherConfig config = *options_.voucher;
         config.checks = rule->when.checks;
-        if (!config.cache_dir) config.cache_dir = options_.config.scanning.cache_dir;
+        if (!config.cache_dir && options_.config.scanning.layer_cache)
+          config.cache_dir = options_.config.scanning.cache_dir;
         auto vouched = vouch(config, VouchRequest{self_host_ + "/" + repository + "@" + digest,
                                                   true, service_user_, service_password_, false});
         if (!vouched) {

@@ -99,7 +99,7 @@ Status Pipeline::run_scan(const ScanJob& job) {
   const auto& scanning = options_.config.scanning;
   auto source = local_image_source(local_, job.repository, job.digest, scanning.platform);
   analyze::ScanOptions options;
-  options.cache_dir = scanning.cache_dir;
+  if (scanning.layer_cache) options.cache_dir = scanning.cache_dir;
   auto scanned = analyze::scan_image(*source, options);
   if (!scanned) return scanned.error();
   auto db = vuln::Database::open(scanning.db ? *scanning.db : vuln::default_db_path());
