@@ -210,6 +210,12 @@ Status PipelineStore::insert_event(const Event& e) {
   stmt->bind(11, to_json_text(e.detail));
   PORTCULLIS_TRY(stmt->run());
   int64_t id = db_->last_insert_rowid();
+  // Webhooks carry the pipeline's events; logins, attestor changes and admission decisions are
+  // for the audit log only.
+  const auto& deliverable = event_names();
+  if (std::find(deliverable.begin(), deliverable.end(), e.action) == deliverable.end()) {
+    return Ok{};
+  }
   for (const auto& hook : webhooks_) {
     if (!hook.events.empty() &&
         std::find(hook.events.begin(), hook.events.end(), e.action) == hook.events.end()) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "registry/hooks.hpp"
 #include "registry/permissions.hpp"
 
 namespace portcullis::registry {
@@ -40,6 +41,22 @@ TEST(Permissions, ScopesAndActions) {
   EXPECT_FALSE(parse_actions("pull,write"));
   EXPECT_EQ(*normalize_grant_scope("stage/*"), "stage/");
   EXPECT_FALSE(normalize_grant_scope("Stage/"));
+}
+
+}  // namespace
+}  // namespace portcullis::registry
+
+namespace portcullis::registry {
+namespace {
+
+TEST(ArtifactTags, NameTheirSubject) {
+  std::string hex(64, 'a');
+  EXPECT_EQ(*artifact_tag_subject("sha256-" + hex + ".sig"), "sha256:" + hex);
+  EXPECT_EQ(*artifact_tag_subject("sha256-" + hex + ".att"), "sha256:" + hex);
+  EXPECT_EQ(*artifact_tag_subject("sha256-" + hex), "sha256:" + hex);  // referrers tag schema
+  EXPECT_FALSE(artifact_tag_subject("sha256-" + hex + ".txt"));
+  EXPECT_FALSE(artifact_tag_subject("sha256-abc.sig"));
+  EXPECT_FALSE(artifact_tag_subject("latest"));
 }
 
 }  // namespace
