@@ -14,6 +14,7 @@
 #include "cli/image_input.hpp"
 #include "cli/scan_attest.hpp"
 #include "cli/sign_target.hpp"
+#include "cli/stored_scan.hpp"
 #include "policy/evaluate.hpp"
 #include "policy/predicates.hpp"
 #include "policy/report.hpp"
@@ -38,6 +39,7 @@ struct ScanFlags {
   int db_max_age_days = 7;
   bool attest = false;
   std::string key;
+  bool registry_scan = false;
 };
 
 int processing_error(const Error& e) {
@@ -138,7 +140,9 @@ int scan(const ScanFlags& f) {
                    path.c_str(), static_cast<long>(days), f.db_max_age_days);
     }
   }
-  auto image = read_image(f.input);
+  std::optional<analyze::ScanResult> stored;
+  if (f.registry_scan) stored = registry_stored_scan(f.input);
+  auto image = stored ? Result<analyze::ScanResult>(std::move(*stored)) : read_image(f.input);
   if (!image) return report(image.error());
   auto matched = vuln::match(image->inventory, **db);
   if (!matched) return processing_error(matched.error());
@@ -215,6 +219,9 @@ void register_scan(CLI::App& app, Runner& run) {
                 "signed attestations (registry images; needs --key)");
   cmd->add_option("--key", f->key,
                   "--attest: PEM private key (PORTCULLIS_KEY_PASSWORD decrypts it)");
+  cmd->add_flag("--registry-scan", f->registry_scan,
+                "Image in a portcullis registry that scanned it on push: use the inventory it "
+                "stored (no layer read), matched against --db and judged by --policy here");
   cmd->callback([f, &run] { run = [f] { return scan(*f); }; });
 }
 

@@ -193,6 +193,22 @@ grep -q ALLOWED "$WORK/out" || fail "admit verified: $(cat "$WORK/out")"
 expect 1 "${E[@]}" "$REG/stage/node-app:1"
 grep -q DENIED "$WORK/out" || fail "admit staged: $(cat "$WORK/out")"
 
+# --- `scan --registry-scan` reuses the stored inventory: the same findings, no layer read ---
+S=(scan "$REG/stage/node-app:1" --db vuln.db --creds admin:admin-pw --tls-verify=false --format json --no-cache)
+expect 1 "${S[@]}"
+cp "$WORK/out" direct.json
+expect 1 "${S[@]}" --registry-scan
+grep -q "using the inventory 127.0.0.1:$PORT stored when it scanned sha256:" "$WORK/err" || fail "registry-scan: $(cat "$WORK/err")"
+python3 - direct.json "$WORK/out" <<'PY' || fail "registry-scan findings differ"
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:])
+ids = lambda d: sorted((f["id"], f["package"]["name"] if isinstance(f.get("package"), dict) else f.get("package", "")) for f in d["findings"])
+assert ids(a) == ids(b) and len(ids(a)) > 10, (len(ids(a)), len(ids(b)))
+print("scan --registry-scan:", len(ids(b)), "findings, the same as reading the layers")
+PY
+expect 0 scan "oci:$LAYOUT:distroless" --registry-scan --db vuln.db --format json --policy vulns-only.yaml
+grep -q "is not in a registry; reading it" "$WORK/err" || fail "registry-scan local: $(cat "$WORK/err")"
+
 # --- manual promotion: refused with reasons; an admin's override still meets verified/'s gate ---
 expect 1 promote stage/node-app:1 --server "$REG" --tls-verify=false --creds admin:admin-pw
 grep -q "refused: stage/node-app@sha256:.* to verified/node-app:1" "$WORK/out" || fail "promote: $(cat "$WORK/out")"
