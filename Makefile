@@ -37,6 +37,10 @@ bench: build
 	bench/registry.sh
 	bench/sbom.sh
 	bench/vuln.sh
+	bench/sign.sh
+	bench/verify_referrers.sh
+	bench/admit.sh
+	bench/pipeline.sh
 
 fuzz: deps
 	cmake --preset fuzz >/dev/null
