@@ -114,14 +114,16 @@ std::optional<std::string> Pipeline::check_delete(std::string_view repository,
   return std::nullopt;
 }
 
-void Pipeline::apply_retention() {
+int Pipeline::apply_retention() {
+  int deleted = 0;
   auto repositories = local_.metadata.list_repositories("", -1);
-  if (!repositories) return;
+  if (!repositories) return 0;
   int64_t now = unix_time();
   for (const auto& repository : *repositories) {
     const RepositoryRule* rule = options_.config.rule_for(repository);
     if (rule == nullptr || (!rule->keep_tags && !rule->untagged_days)) continue;
     auto removed = [&](const std::string& digest, const std::string& tag, const std::string& why) {
+      ++deleted;
       log::info("retention", {{"repository", repository}, {"tag", tag}, {"digest", digest}});
       record(Event{0, 0, "delete", "portcullis", repository, digest, tag, rule->pattern,
                    "retention", why, "", nlohmann::json::object()});
@@ -149,6 +151,7 @@ void Pipeline::apply_retention() {
       }
     }
   }
+  return deleted;
 }
 
 }  // namespace portcullis::pipeline

@@ -180,7 +180,7 @@ void Pipeline::maintenance_loop() {
     }
     if (now >= next_retention) {
       next_retention = now + std::chrono::seconds(60);
-      apply_retention();
+      (void)apply_retention();
     }
   }
 }

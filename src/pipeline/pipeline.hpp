@@ -86,8 +86,8 @@ class Pipeline {
   Result<int> rematch();
   // One poll of every pull mirror that is due (all when `force`).
   void poll_mirrors(bool force);
-  // Applies retention rules once.
-  void apply_retention();
+  // Applies retention rules once; returns how many tags and manifests it deleted.
+  int apply_retention();
 
  private:
   explicit Pipeline(PipelineOptions options, registry::Registry& registry,

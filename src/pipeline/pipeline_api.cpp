@@ -62,6 +62,9 @@ class PipelineApi {
       pipeline_.poll_mirrors(true);
       return json_response(200, {{"polled", pipeline_.config().mirrors.size()}});
     }
+    if (post && path == "/retention") {
+      return json_response(200, {{"deleted", pipeline_.apply_retention()}});
+    }
     if (post && path == "/rematch") {
       auto changed = pipeline_.rematch();
       if (!changed) return api_error(changed.error());
@@ -237,7 +240,8 @@ class PipelineApi {
 void mount_pipeline_api(Pipeline& pipeline, registry::Registry& registry,
                         store::MetadataStore& metadata, store::BlobStore& blobs) {
   auto api = std::make_shared<PipelineApi>(pipeline, registry, metadata, blobs);
-  for (const char* sub : {"/scan", "/promote", "/audit", "/deliveries", "/mirrors", "/rematch"}) {
+  for (const char* sub : {"/scan", "/promote", "/audit", "/deliveries", "/mirrors", "/rematch",
+                          "/retention"}) {
     registry.mount(
         std::string(kPrefix) + sub,
         [api](http::Request& r, const registry::Identity& who) { return (*api)(r, who); });

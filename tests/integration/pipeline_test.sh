@@ -56,6 +56,8 @@ wait_for 10 "the webhook receiver" test -s "$HOOK_PORT_FILE"
 cat >serve.yaml <<YML
 vouch: {config: vouch.yaml, tls_verify: false}
 repositories:
+  - pattern: stage/keep/**
+    retention: {keep_tags: 2, untagged_days: 0}
   - pattern: stage/**
     scan_on_push: true
   - pattern: verified/**
@@ -228,6 +230,19 @@ expect 0 audit --server "$REG" --tls-verify=false --creds admin:admin-pw --actio
 curl -s -o /dev/null -u admin:wrong "http://$REG/token?scope=repository:stage/x:pull"
 expect 0 audit --server "$REG" --tls-verify=false --creds admin:admin-pw --action login_failed
 grep -q "login_failed .*admin" "$WORK/out" || fail "failed login not audited: $(cat "$WORK/out")"
+
+# --- retention: the newest two tags stay; the untagged manifest left behind goes ---
+python3 "$HERE/derive_images.py" "$WORK/clean" "$WORK/keep" 3 || fail "derive"
+for i in 0 1 2; do
+  skopeo copy -q "${D[@]}" "dir:$WORK/keep$i" "docker://$REG/stage/keep/app:$i" || fail "push keep $i"
+  sleep 1.1  # tags are ordered by when they were set, to the second
+done
+OLD=$(python3 -c 'import hashlib,sys; print("sha256:"+hashlib.sha256(open(sys.argv[1],"rb").read()).hexdigest())' "$WORK/keep0/manifest.json")
+curl -sf -u admin:admin-pw -X POST "http://$REG/portcullis/v1/retention" >retention.json || fail "retention"
+grep -q '"deleted":2' retention.json || fail "retention: $(cat retention.json)"
+curl -sf -u admin:admin-pw "http://$REG/v2/stage/keep/app/tags/list" | grep -q '"tags":\["1","2"\]' || fail "tags after retention"
+[ "$(curl -s -o /dev/null -w '%{http_code}' -u admin:admin-pw "http://$REG/v2/stage/keep/app/manifests/$OLD")" = 404 ] || fail "the untagged manifest stayed"
+api "audit?action=delete&repository=stage/keep/app" | grep -q '"reason":"keep_tags 2","remote":"","repository":"stage/keep/app","result":"retention"' || fail "retention audit: $(api "audit?action=delete")"
 
 # --- a new DB: every stored scan is re-matched without reading layers, verdict changes reported ---
 # debian-base fails on Debian's fixed HIGH CVEs (perl-base, libpcre2); a DB without the Debian
