@@ -105,6 +105,9 @@ const std::vector<std::string>& pipeline_sections();
 // Reads those sections; errors name the file and the field ("serve.yaml: promotions[0].to: …").
 // Relative paths are taken from the file's directory.
 Result<PipelineConfig> load_pipeline_config(const std::filesystem::path& path);
+// The same from text; `name` names it in errors, `dir` resolves relative paths.
+Result<PipelineConfig> parse_pipeline_config(std::string_view text, const std::string& name,
+                                             const std::filesystem::path& dir);
 
 // The event names webhooks subscribe to.
 const std::vector<std::string>& event_names();

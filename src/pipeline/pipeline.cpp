@@ -146,6 +146,16 @@ void Pipeline::start(const std::string& self_host, bool self_tls) {
   }
   auto db = vuln::Database::open(db_path(options_.config.scanning));
   if (db) db_built_at_ = (*db)->metadata().built_at;
+  // Scans stored before a stop whose promotions had not run yet.
+  if (auto scanned = store_->jobs_in("scanned"); scanned && !scanned->empty()) {
+    log::info("promotions resumed after a restart", {{"jobs", scanned->size()}});
+    threads_.emplace_back([this, jobs = std::move(*scanned)] {
+      for (const auto& job : jobs) {
+        if (stopping_) return;
+        after_scan(job);
+      }
+    });
+  }
   for (int i = 0; i < options_.config.scanning.workers; ++i) {
     threads_.emplace_back([this] { worker_loop(); });
   }

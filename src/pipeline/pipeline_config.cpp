@@ -324,9 +324,14 @@ const RepositoryRule* PipelineConfig::rule_for(std::string_view repository) cons
 Result<PipelineConfig> load_pipeline_config(const std::filesystem::path& path) {
   auto content = read_file(path);
   if (!content) return make_error(ErrorCode::kInvalidArgument, "{}", content.error().what());
-  auto doc = parse_yaml_as_json(*content, path.string());
+  return parse_pipeline_config(*content, path.string(), path.parent_path());
+}
+
+Result<PipelineConfig> parse_pipeline_config(std::string_view text, const std::string& name,
+                                             const std::filesystem::path& dir) {
+  auto doc = parse_yaml_as_json(text, name);
   if (!doc) return doc.error();
-  ConfigReader r{path.string(), path.parent_path()};
+  ConfigReader r{name, dir};
   PipelineConfig c;
   if (!doc->is_object()) return c;
   // scanning first: promotions name its policies.

@@ -13,6 +13,8 @@ cleanup() {
     kill -TERM "$SERVER_PID" 2>/dev/null || true
     wait "$SERVER_PID" 2>/dev/null || true
   fi
+  # PORTCULLIS_IT_LOG=FILE keeps the last server log (e.g. to look for sanitizer reports).
+  if [ -n "${PORTCULLIS_IT_LOG:-}" ] && [ -f "$WORK/server.log" ]; then cp "$WORK/server.log" "$PORTCULLIS_IT_LOG"; fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
