@@ -30,8 +30,8 @@ Result<analyze::ScanResult> fetch(const ImageInput& f) {
   }
   auto creds = image::registry_credentials(*ref, given);
   if (!creds) return creds.error();
-  http::RegistryClient client({ref->api_host(), ref->repository, creds->username,
-                               creds->password, f.tls_verify, "pull", location});
+  http::RegistryClient client({ref->api_host(), ref->repository, creds->username, creds->password,
+                               f.tls_verify, "pull", location});
   std::string digest = ref->digest ? ref->digest->str() : "";
   if (digest.empty()) {
     auto head = client.send({"HEAD",
@@ -43,12 +43,13 @@ Result<analyze::ScanResult> fetch(const ImageInput& f) {
     if (head->status != 200) return client.http_error(*head, "manifest " + ref->tag);
     digest = std::string(head->header("docker-content-digest"));
   }
-  auto res = client.send({"GET",
-                          "/portcullis/v1/scan/inventory?repository=" +
-                              percent_encode(ref->repository) + "&digest=" + percent_encode(digest),
-                          {},
-                          "",
-                          false});
+  auto res =
+      client.send({"GET",
+                   "/portcullis/v1/scan/inventory?repository=" + percent_encode(ref->repository) +
+                       "&digest=" + percent_encode(digest),
+                   {},
+                   "",
+                   false});
   if (!res) return res.error();
   if (res->status != 200) return client.http_error(*res, "the stored scan of " + digest);
   auto doc = nlohmann::json::parse(res->body, nullptr, false);
@@ -59,8 +60,9 @@ Result<analyze::ScanResult> fetch(const ImageInput& f) {
   out.image.reference = f.image;
   if (auto d = Digest::parse(digest)) out.image.manifest_digest = *d;
   out.inventory = std::move(*inventory);
-  std::fprintf(stderr, "portcullis: using the inventory %s stored when it scanned %s (no layer "
-                       "read)\n",
+  std::fprintf(stderr,
+               "portcullis: using the inventory %s stored when it scanned %s (no layer "
+               "read)\n",
                ref->registry.c_str(), digest.c_str());
   return out;
 }

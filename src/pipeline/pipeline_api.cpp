@@ -240,8 +240,8 @@ class PipelineApi {
 void mount_pipeline_api(Pipeline& pipeline, registry::Registry& registry,
                         store::MetadataStore& metadata, store::BlobStore& blobs) {
   auto api = std::make_shared<PipelineApi>(pipeline, registry, metadata, blobs);
-  for (const char* sub : {"/scan", "/promote", "/audit", "/deliveries", "/mirrors", "/rematch",
-                          "/retention"}) {
+  for (const char* sub :
+       {"/scan", "/promote", "/audit", "/deliveries", "/mirrors", "/rematch", "/retention"}) {
     registry.mount(
         std::string(kPrefix) + sub,
         [api](http::Request& r, const registry::Identity& who) { return (*api)(r, who); });

@@ -84,7 +84,7 @@ CREATE TABLE IF NOT EXISTS mirror_tags (
 ) WITHOUT ROWID;
 )";
 
-nlohmann::json parse_or(const std::string& text, nlohmann::json fallback) {
+nlohmann::json parse_or(const std::string& text, const nlohmann::json& fallback) {
   auto j = nlohmann::json::parse(text, nullptr, false);
   return j.is_discarded() ? fallback : j;
 }

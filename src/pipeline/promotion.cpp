@@ -103,7 +103,7 @@ PromotionResult Pipeline::promote_with(const PromotionRule* rule, const std::str
     }
     if (reasons.empty() && !rule->when.checks.empty()) {
       if (!options_.voucher) {
-        reasons.push_back("the rule names checks but the server has no vouch.config");
+        reasons.emplace_back("the rule names checks but the server has no vouch.config");
       } else {
         VoucherConfig config = *options_.voucher;
         config.checks = rule->when.checks;

@@ -80,7 +80,7 @@ std::optional<std::string> artifact_tag_subject(std::string_view tag) {
 
 void Registry::set_hooks(RegistryHooks hooks) { hooks_ = std::move(hooks); }
 
-void Registry::emit(RegistryEvent event) {
+void Registry::emit(const RegistryEvent& event) {
   if (hooks_.on_event) hooks_.on_event(event);
 }
 
@@ -144,7 +144,7 @@ Registry::Stored Registry::store_manifest(std::string_view repository,
   event.artifact = !record.subject.empty() || (tag && artifact_tag_subject(*tag)) ||
                    (!manifest->is_index() && record.artifact_type != oci::kOciConfig &&
                     record.artifact_type != "application/vnd.docker.container.image.v1+json");
-  emit(std::move(event));
+  emit(event);
   return out;
 }
 

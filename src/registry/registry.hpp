@@ -126,7 +126,7 @@ class Registry {
   std::optional<http::Response> try_mount(Call& call, const Digest& digest);
   std::shared_ptr<UploadSession> session_for(const std::string& id);
   void forget_session(const std::string& id);
-  void emit(RegistryEvent event);
+  void emit(const RegistryEvent& event);
   http::Response internal_error(const Call& call, const Error& error);
   http::Response manifest_unknown(const Call& call, const std::string& what);
 

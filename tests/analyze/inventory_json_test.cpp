@@ -1,7 +1,7 @@
 // Inventories survive JSON (stored scans are re-matched from it); damaged documents are errors.
-#include <gtest/gtest.h>
-
 #include "analyze/inventory_json.hpp"
+
+#include <gtest/gtest.h>
 
 namespace portcullis::analyze {
 namespace {
@@ -23,8 +23,8 @@ TEST(InventoryJson, RoundTrips) {
   p.type = "npm";
   p.scope = "dev";
   in.declared_only.push_back(p);
-  in.secrets.push_back(
-      Secret{"aws-access-key-id", "file", "app/.env", 2, "sha256:bb", false, "sha256:cc", "AKIA****"});
+  in.secrets.push_back(Secret{"aws-access-key-id", "file", "app/.env", 2, "sha256:bb", false,
+                              "sha256:cc", "AKIA****"});
   in.special_files.push_back(SpecialFile{"usr/bin/su", 04755, "sha256:aa"});
   in.package_managers = {"usr/bin/apt"};
   in.config = {"65532", "2024-01-01T00:00:00Z", {"PATH=/bin"}, {{"a", "b"}}, {"RUN x"}};

@@ -1,7 +1,7 @@
 // RFC 3339 timestamps both ways.
-#include <gtest/gtest.h>
-
 #include "base/time_text.hpp"
+
+#include <gtest/gtest.h>
 
 namespace portcullis {
 namespace {

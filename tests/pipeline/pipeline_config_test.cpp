@@ -21,10 +21,11 @@ std::string message(const Result<PipelineConfig>& r) {
 
 TEST(PipelineConfig, ReadsEverySection) {
   testing::TempDir dir;
-  ASSERT_TRUE(write_file_atomic(dir.path() / "strict.yaml",
-                                "name: strict\nversion: \"1\"\nrules:\n  - name: r\n    action: stop\n"
-                                "    runs_as_root: true\n",
-                                0644));
+  ASSERT_TRUE(
+      write_file_atomic(dir.path() / "strict.yaml",
+                        "name: strict\nversion: \"1\"\nrules:\n  - name: r\n    action: stop\n"
+                        "    runs_as_root: true\n",
+                        0644));
   setenv("PORTCULLIS_TEST_UPSTREAM_PW", "from-env", 1);
   auto c = load(dir,
                 "listen: 127.0.0.1:5000\n"  // serve's own keys are not this reader's business
@@ -104,8 +105,9 @@ TEST(PipelineConfig, ErrorsNameTheField) {
   EXPECT_NE(message(load(dir, "mirrors:\n  - {to: x, upstream: {registry: r}}\n"))
                 .find("mirrors[0].upstream.repository: missing"),
             std::string::npos);
-  EXPECT_NE(message(load(dir, "mirrors:\n  - {to: x, interval: 0s, upstream: {registry: r, "
-                              "repository: p}}\n"))
+  EXPECT_NE(message(load(dir,
+                         "mirrors:\n  - {to: x, interval: 0s, upstream: {registry: r, "
+                         "repository: p}}\n"))
                 .find("mirrors[0].interval: must be more than 0s"),
             std::string::npos);
   EXPECT_NE(message(load(dir, "webhooks:\n  - {url: ftp://x}\n")).find("webhooks[0].url"),

@@ -1,8 +1,9 @@
 // The pipeline's durable state: the scan queue (deduplicated, resumed after a crash, finished
 // once), scan records, audit events with their filters, and the webhook outbox.
+#include "pipeline/pipeline_store.hpp"
+
 #include <gtest/gtest.h>
 
-#include "pipeline/pipeline_store.hpp"
 #include "support/temp_dir.hpp"
 
 namespace portcullis::pipeline {
@@ -50,8 +51,8 @@ TEST(PipelineStore, QueueDeduplicatesAndResumes) {
   r.passed = true;
   r.summary = {{"verdict", "passed"}};
   r.inventory = {{"os", {{"id", "debian"}}}};
-  Event done{0, 0, "scan_completed", "portcullis", "stage/a", "sha256:1", "1", "", "passed",
-             "", "", nlohmann::json::object()};
+  Event done{0,   0,  "scan_completed", "portcullis", "stage/a", "sha256:1",
+             "1", "", "passed",         "",           "",        nlohmann::json::object()};
   ASSERT_TRUE(s->finish_scan(**again, r, {done}));
   // Finishing twice is refused: the job is no longer running, nothing is recorded twice.
   EXPECT_FALSE(s->finish_scan(**again, r, {done}));
@@ -86,13 +87,13 @@ TEST(PipelineStore, EventsFilterAndFeedTheOutbox) {
   WebhookTarget promotions{"promotions", "http://b/", "k", {"promotion"}, true};
   auto s = open_store(dir, {all, promotions});
   auto event = [](std::string action, std::string repo, int64_t time) {
-    return Event{0, time, std::move(action), "u", std::move(repo), "", "", "", "", "", "",
-                 nlohmann::json::object()};
+    return Event{0,  time, std::move(action),       "u", std::move(repo), "", "", "", "",
+                 "", "",   nlohmann::json::object()};
   };
   ASSERT_TRUE(s->record(event("push", "stage/a", 100)));
   ASSERT_TRUE(s->record(event("promotion", "stage/a", 200)));
   ASSERT_TRUE(s->record(event("push", "stagey/b", 300)));
-  ASSERT_TRUE(s->record(event("login", "", 400)));  // audit only: not a webhook event
+  ASSERT_TRUE(s->record(event("login", "", 400)));              // audit only: not a webhook event
   EXPECT_EQ(s->events({0, "stage/", "", 0, 100})->size(), 2u);  // a namespace, not a prefix
   EXPECT_EQ(s->events({0, "stagey/b", "", 0, 100})->size(), 1u);
   EXPECT_EQ(s->events({250, "", "", 0, 100})->size(), 2u);
