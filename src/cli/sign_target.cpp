@@ -119,10 +119,7 @@ Result<sign::PrivateKey> load_private_key(const std::string& path) {
   if (path.empty()) {
     return make_error(ErrorCode::kInvalidArgument, "give --key FILE or --gpg-key FINGERPRINT");
   }
-  auto text = read_file(path);
-  if (!text) return make_error(ErrorCode::kInvalidArgument, "{}", text.error().what());
-  const char* password = std::getenv("PORTCULLIS_KEY_PASSWORD");
-  return sign::PrivateKey::from_pem(*text, password != nullptr ? password : "", path);
+  return sign::PrivateKey::from_file(path);
 }
 
 Status add_annotations(const SignFlags& f, sign::SimpleSigning& payload) {

@@ -1,5 +1,7 @@
 // Repository rules enforced on pushes and deletes: immutable tags, attestation-gated
 // repositories; and retention.
+#include <fmt/ranges.h>
+
 #include "base/log.hpp"
 #include "pipeline/pipeline.hpp"
 #include "sign/attestor.hpp"
@@ -80,16 +82,10 @@ std::optional<std::string> Pipeline::check_push(const registry::ManifestPush& pu
       }
     }
   }
-  std::string list;
-  for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
   return fmt::format(
-      "{}@{} has no verifying attestation by {} (repository rule {} requires "
-      "attestations by {})",
-      push.repository, push.digest, list, rule->pattern, [&] {
-        std::string all;
-        for (const auto& a : rule->require_attestations_by) all += (all.empty() ? "" : ", ") + a;
-        return all;
-      }());
+      "{}@{} has no verifying attestation by {} (repository rule {} requires attestations by {})",
+      push.repository, push.digest, fmt::join(missing, ", "), rule->pattern,
+      fmt::join(rule->require_attestations_by, ", "));
 }
 
 std::optional<std::string> Pipeline::check_delete(std::string_view repository,

@@ -1,6 +1,8 @@
 // Promotion: when a scanned image satisfies a rule, the rule's Voucher checks run (and attest),
 // then the image is copied into the target repository (blobs mounted) with its signatures and
 // attestations, and the promotion is recorded; otherwise the refusal and its reasons are.
+#include <fmt/ranges.h>
+
 #include "admit/name_pattern.hpp"
 #include "analyze/inventory_json.hpp"
 #include "base/log.hpp"
@@ -32,12 +34,6 @@ std::pair<std::string, std::string> split_target(const std::string& target) {
   if (colon == std::string::npos || target.find('/', colon) != std::string::npos)
     return {target, ""};
   return {target.substr(0, colon), target.substr(colon + 1)};
-}
-
-std::string joined(const std::vector<std::string>& items, std::string_view separator) {
-  std::string out;
-  for (const auto& i : items) out += (out.empty() ? "" : std::string(separator)) + i;
-  return out;
 }
 
 }  // namespace
@@ -139,10 +135,12 @@ PromotionResult Pipeline::promote_with(const PromotionRule* rule, const std::str
                tag, result.rule, result.promoted ? (force ? "override" : "promoted") : "refused",
                result.promoted ? (force ? "manual override: rule conditions not checked"
                                         : "every condition held")
-                               : joined(reasons, "; "),
+                               : fmt::format("{}", fmt::join(reasons, "; ")),
                "", detail});
   log::info(result.promoted ? "promoted" : "promotion refused",
-            {{"source", result.source}, {"target", target}, {"reasons", joined(reasons, "; ")}});
+            {{"source", result.source},
+             {"target", target},
+             {"reasons", fmt::format("{}", fmt::join(reasons, "; "))}});
   if (result.promoted) push_mirror(target_repository, digest, target_tag);
   return result;
 }

@@ -233,11 +233,7 @@ Status attest(Context& ctx, CheckResult& r) {
     return make_error(ErrorCode::kInvalidArgument, "no key for check {} in the configuration",
                       r.name);
   }
-  auto pem = read_file(key_config->second.path);
-  if (!pem) return pem.error();
-  const char* password = std::getenv("PORTCULLIS_KEY_PASSWORD");
-  auto key = sign::PrivateKey::from_pem(*pem, password != nullptr ? password : "",
-                                        key_config->second.path.string());
+  auto key = sign::PrivateKey::from_file(key_config->second.path.string());
   if (!key) return key.error();
   sign::Algorithm algorithm = sign::default_algorithm(key->type());
   if (!key_config->second.algorithm.empty()) {

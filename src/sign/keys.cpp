@@ -9,9 +9,11 @@
 #include <openssl/rsa.h>
 
 #include <array>
+#include <cstdlib>
 
 #include "base/digest.hpp"
 #include "base/encoding.hpp"
+#include "base/file.hpp"
 
 namespace portcullis::sign {
 
@@ -240,6 +242,13 @@ Result<PrivateKey> PrivateKey::generate(KeyType type) {
                       openssl_error());
   }
   return PrivateKey(std::move(h), type);
+}
+
+Result<PrivateKey> PrivateKey::from_file(const std::string& path) {
+  auto text = read_file(path);
+  if (!text) return make_error(ErrorCode::kInvalidArgument, "{}", text.error().what());
+  const char* password = std::getenv("PORTCULLIS_KEY_PASSWORD");
+  return from_pem(*text, password != nullptr ? password : "", path);
 }
 
 Result<PrivateKey> PrivateKey::from_pem(std::string_view pem, std::string_view password,

@@ -50,6 +50,9 @@ class PrivateKey {
   // PKCS#8 PEM, encrypted ("ENCRYPTED PRIVATE KEY") when a password is given.
   static Result<PrivateKey> from_pem(std::string_view pem, std::string_view password,
                                      std::string_view name);
+  // A PEM file, decrypted with $PORTCULLIS_KEY_PASSWORD when it is encrypted; an unreadable file
+  // is kInvalidArgument naming it.
+  static Result<PrivateKey> from_file(const std::string& path);
   Result<std::string> to_pem(std::string_view password) const;
   KeyType type() const { return type_; }
   PublicKey public_key() const;
