@@ -104,9 +104,6 @@ int serve(const ServeFlags& flags) {
   settings.set_sections(pipeline::pipeline_sections());
   pipeline::PipelineConfig pipeline_config;
   if (!flags.config.empty()) {
-    auto loaded_pipeline = pipeline::load_pipeline_config(flags.config);
-    if (!loaded_pipeline) return report(loaded_pipeline.error());
-    pipeline_config = std::move(*loaded_pipeline);
     auto loaded = settings.load_yaml_file(flags.config);
     if (!loaded) return report(loaded.error());
     auto known = registry::service_config_keys();
@@ -118,6 +115,9 @@ int serve(const ServeFlags& flags) {
       for (const auto& u : unknown) std::fprintf(stderr, "portcullis: %s\n", u.c_str());
       return kExitUsage;
     }
+    auto loaded_pipeline = pipeline::load_pipeline_config(flags.config);
+    if (!loaded_pipeline) return report(loaded_pipeline.error());
+    pipeline_config = std::move(*loaded_pipeline);
   }
   if (!flags.data.empty()) settings.set_flag("data", flags.data);
   if (!flags.listen.empty()) settings.set_flag("listen", flags.listen);

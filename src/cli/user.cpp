@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "pipeline/pipeline_store.hpp"
 #include "registry/passwords.hpp"
 #include "registry/permissions.hpp"
 #include "registry/service.hpp"
@@ -27,6 +28,26 @@ Result<registry::DataDir> open_data(const UserFlags& f) {
   return registry::DataDir::open(f.data);
 }
 
+// Permission changes go to the server's audit log (DATA/pipeline.db) as "permission_change",
+// by the local account that ran the command.
+Status audit(const registry::DataDir& data, const std::string& user, const std::string& what,
+             const std::string& scope, const std::string& detail) {
+  auto store = pipeline::PipelineStore::open(data.path / "pipeline.db", {});
+  if (!store) return store.error();
+  const char* login = std::getenv("USER");
+  return (*store)->record(
+      pipeline::Event{0, 0, "permission_change", std::string("cli:") + (login ? login : "?"), scope,
+                      "", "", user, what, detail, "local", nlohmann::json::object()});
+}
+
+int audited(const registry::DataDir& data, const std::string& user, const std::string& what,
+            const std::string& scope, const std::string& detail) {
+  if (auto ok = audit(data, user, what, scope, detail); !ok) {
+    return report(ok.error().context("the change was made but not audited"));
+  }
+  return kExitOk;
+}
+
 int add_user(const UserFlags& f) {
   auto data = open_data(f);
   if (!data) return report(data.error());
@@ -45,7 +66,7 @@ int add_user(const UserFlags& f) {
   auto stored = data->metadata->put_user(store::User{f.name, *hash, f.admin});
   if (!stored) return report(stored.error());
   if (generated) std::cout << password << "\n";
-  return kExitOk;
+  return audited(*data, f.name, "add", "", f.admin ? "user added (admin)" : "user added");
 }
 
 int grant(const UserFlags& f) {
@@ -62,7 +83,7 @@ int grant(const UserFlags& f) {
   for (const auto& a : registry::action_names(*actions)) names += (names.empty() ? "" : ",") + a;
   auto stored = data->metadata->put_grant(store::Grant{f.name, *scope, names});
   if (!stored) return report(stored.error());
-  return kExitOk;
+  return audited(*data, f.name, "grant", *scope, "grant " + names + " on " + *scope);
 }
 
 int revoke(const UserFlags& f) {
@@ -74,7 +95,7 @@ int revoke(const UserFlags& f) {
     return report(
         make_error(ErrorCode::kInvalidArgument, "{} has no grant on {}", f.name, f.scope));
   }
-  return kExitOk;
+  return audited(*data, f.name, "revoke", f.scope, "revoked every action on " + f.scope);
 }
 
 int remove_user(const UserFlags& f) {
@@ -83,7 +104,7 @@ int remove_user(const UserFlags& f) {
   auto removed = data->metadata->delete_user(f.name);
   if (!removed) return report(removed.error());
   if (!*removed) return report(make_error(ErrorCode::kInvalidArgument, "no user named {}", f.name));
-  return kExitOk;
+  return audited(*data, f.name, "delete", "", "user deleted");
 }
 
 int list_users(const UserFlags& f) {

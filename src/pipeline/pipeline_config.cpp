@@ -323,7 +323,7 @@ const RepositoryRule* PipelineConfig::rule_for(std::string_view repository) cons
 
 Result<PipelineConfig> load_pipeline_config(const std::filesystem::path& path) {
   auto content = read_file(path);
-  if (!content) return make_error(ErrorCode::kInvalidArgument, "{}", content.error().what());
+  if (!content) return content.error();
   return parse_pipeline_config(*content, path.string(), path.parent_path());
 }
 

@@ -2,8 +2,10 @@
 # Mirroring against Debian's docker-registry (CNCF Distribution 2.8) on loopback as the
 # upstream: tags matching the filter arrive locally and are scanned within a poll interval; a
 # changed digest is mirrored again; an index arrives with every platform; a tag whose blob is
-# missing upstream fails without leaving a manifest behind, is audited as mirror_failed and
-# retried with backoff; an unreachable upstream counts in the metrics. Push mirroring: an image
+# corrupt upstream fails without leaving a manifest behind, is audited as mirror_failed and
+# retried with backoff; an unreachable upstream counts in the metrics. Token authentication: a
+# second portcullis (auth on, Docker token flow) is mirrored with credentials from the
+# configuration; wrong credentials are a mirror_failed naming the 401. Push mirroring: an image
 # promoted into verified/ is replicated to the upstream registry.
 HERE=$(cd "$(dirname "$0")" && pwd)
 source "$HERE/lib.sh"
@@ -44,6 +46,15 @@ UP=127.0.0.1:$DPORT
 U=(--dest-tls-verify=false)
 skopeo copy -q "${U[@]}" "oci:$LAYOUT:debian-base" "docker://$UP/app:1" || fail "seed upstream"
 
+# An upstream that wants credentials: portcullis with authentication, Bearer tokens from /token.
+UPP=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+PORTCULLIS_ADMIN_PASSWORD=up-pw "$BIN" serve --data "$WORK/up" --listen "127.0.0.1:$UPP" --log-level debug >up.log 2>&1 &
+UP_PID=$!
+trap 'kill $DIST_PID $UP_PID 2>/dev/null || true; cleanup' EXIT
+wait_for 10 "the authenticated upstream" curl -s -o /dev/null "http://127.0.0.1:$UPP/v2/"
+skopeo copy -q "${U[@]}" --dest-creds admin:up-pw "oci:$LAYOUT:distroless" "docker://127.0.0.1:$UPP/team/app:1" \
+  || fail "seed the authenticated upstream"
+
 INTERVAL=4
 cat >serve.yaml <<YML
 repositories:
@@ -55,6 +66,14 @@ mirrors:
     tags: ["1", "2*"]
     to: stage/mirrored
     interval: ${INTERVAL}s
+  - name: authed
+    upstream: {registry: "127.0.0.1:$UPP", repository: team/app, username: admin, password: up-pw, tls_verify: false}
+    to: stage/authed
+    interval: ${INTERVAL}s
+  - name: badauth
+    upstream: {registry: "127.0.0.1:$UPP", repository: team/app, username: admin, password: wrong, tls_verify: false}
+    to: stage/badauth
+    interval: 1h
   - name: dead
     upstream: {registry: "127.0.0.1:$DEAD", repository: gone, tls_verify: false}
     to: stage/dead
@@ -106,7 +125,7 @@ while read -r d; do
 done <children.txt
 echo "index mirrored with $(wc -l <children.txt) platforms"
 
-# A tag whose layer is gone upstream: no manifest is left, the failure is audited and retried.
+# A tag whose blob is corrupt upstream: no manifest is left, the failure is audited and retried.
 skopeo copy -q --override-arch amd64 "oci:$LAYOUT:distroless" "dir:$WORK/broken" || fail "copy distroless"
 python3 - "$WORK/broken" <<'PY' || fail "make a distinct image"
 import hashlib, json, os, sys
@@ -122,14 +141,23 @@ os.remove(os.path.join(d, old))
 m["config"]["digest"], m["config"]["size"] = "sha256:" + new, len(data)
 open(os.path.join(d, "manifest.json"), "w").write(json.dumps(m))
 PY
-skopeo copy -q "${U[@]}" "dir:$WORK/broken" "docker://$UP/app:22" || fail "push app:22"
+# Pushed under a tag the filter skips, its config blob corrupted in place (same length), then
+# tagged 22: the upstream serves bytes that do not match the digest.
+skopeo copy -q "${U[@]}" "dir:$WORK/broken" "docker://$UP/app:hold" || fail "push app:hold"
 CFG=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["config"]["digest"].split(":")[1])' "$WORK/broken/manifest.json")
-rm -f "$WORK/dist/docker/registry/v2/blobs/sha256/${CFG:0:2}/$CFG/data"
-failed() { api "audit?action=mirror_failed&repository=stage/mirrored" | python3 -c 'import json,sys; e=json.load(sys.stdin)["events"]; assert len(e) >= 2 and "22" in e[0]["reason"]'; }
+python3 - "$WORK/dist/docker/registry/v2/blobs/sha256/${CFG:0:2}/$CFG/data" <<'PY' || fail "corrupt the blob"
+import sys
+p = sys.argv[1]
+data = bytearray(open(p, "rb").read())
+data[0:1] = b"X" if data[0:1] != b"X" else b"Y"
+open(p, "wb").write(bytes(data))
+PY
+skopeo copy -q "${U[@]}" "dir:$WORK/broken" "docker://$UP/app:22" || fail "push app:22"
+failed() { api "audit?action=mirror_failed&repository=stage/mirrored" | python3 -c 'import json,sys; e=[x for x in json.load(sys.stdin)["events"] if x["reason"].startswith("22: ")]; assert len(e) >= 2'; }
 wait_for 60 "two mirror_failed events for app:22" failed
-api "audit?action=mirror_failed&repository=stage/mirrored" | python3 -c 'import json,sys; e=json.load(sys.stdin)["events"]; print("mirror_failed:", e[0]["reason"][:160], "| retry in", [x["detail"]["retry_in_seconds"] for x in e])'
+api "audit?action=mirror_failed&repository=stage/mirrored" | python3 -c 'import json,sys; e=[x for x in json.load(sys.stdin)["events"] if x["reason"].startswith("22: ")]; print("mirror_failed:", e[0]["reason"][:160], "| retry in", [x["detail"]["retry_in_seconds"] for x in e])'
 if skopeo inspect --raw --tls-verify=false --creds admin:admin-pw "docker://$REG/stage/mirrored:22" >/dev/null 2>&1; then
-  fail "a manifest whose blob is missing was stored"
+  fail "a manifest whose blob is corrupt upstream was stored"
 fi
 MANIFEST22=$(skopeo inspect --raw --tls-verify=false "docker://$UP/app:22" | sha256sum | cut -d' ' -f1)
 [ "$(curl -s -o /dev/null -w '%{http_code}' -u admin:admin-pw "http://$REG/v2/stage/mirrored/manifests/sha256:$MANIFEST22")" = 404 ] \
@@ -137,6 +165,11 @@ MANIFEST22=$(skopeo inspect --raw --tls-verify=false "docker://$UP/app:22" | sha
 api "audit?action=mirror_failed&repository=stage/dead" | grep -q "127.0.0.1:$DEAD" || fail "unreachable upstream not audited"
 curl -sf "http://$REG/metrics" | grep -E '^portcullis_mirror_failures_total [1-9]' || fail "mirror failures not in the metrics"
 curl -sf "http://$REG/metrics" | grep -E '^portcullis_mirrored_total [1-9]' || fail "mirrored not in the metrics"
+
+# Token authentication with the configured credentials; wrong ones fail with the 401.
+wait_for 30 "the authenticated mirror" skopeo inspect --raw --tls-verify=false --creds admin:admin-pw "docker://$REG/stage/authed:1"
+grep -q 'path=/token status=200' up.log || fail "the upstream issued no token: $(grep token up.log | head -3)"
+api "audit?action=mirror_failed&repository=stage/badauth" | grep -q '401' || fail "bad credentials: $(api "audit?action=mirror_failed&repository=stage/badauth")"
 
 # Push mirroring: stage/mirrored:1 was promoted (rule ship) and replicated to the upstream.
 replicated() { skopeo inspect --raw --tls-verify=false "docker://$UP/prod/mirrored:1" >/dev/null; }

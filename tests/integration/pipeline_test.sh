@@ -230,6 +230,8 @@ expect 0 audit --server "$REG" --tls-verify=false --creds admin:admin-pw --actio
 curl -s -o /dev/null -u admin:wrong "http://$REG/token?scope=repository:stage/x:pull"
 expect 0 audit --server "$REG" --tls-verify=false --creds admin:admin-pw --action login_failed
 grep -q "login_failed .*admin" "$WORK/out" || fail "failed login not audited: $(cat "$WORK/out")"
+expect 0 audit --server "$REG" --tls-verify=false --creds admin:admin-pw --action permission_change
+grep -q "permission_change .*cli:.* stage/ .*grant .*grant pull on stage/" "$WORK/out" || fail "grant not audited: $(cat "$WORK/out")"
 
 # --- retention: the newest two tags stay; the untagged manifest left behind goes ---
 python3 "$HERE/derive_images.py" "$WORK/clean" "$WORK/keep" 3 || fail "derive"
